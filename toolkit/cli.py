@@ -1,0 +1,92 @@
+"""The ``qhsme`` command.  Each command parses its arguments, makes one library
+call and prints; library errors become Chinese messages and exit codes.
+
+Exit codes: 0 ok, 1 the data has problems, 2 usage error or unreadable input.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import QhsmeError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QhsmeError as e:
+            click.echo(f"错误：{e}", err=True)
+            ctx.exit(e.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qhsme")
+def main():
+    """青海省中小企业公共服务示范平台 申报材料工具 (qhsme).
+
+    生成可填写的附件1–7（Word/PDF），解析回收的表格，按认定管理办法检查，装订申报材料。
+    """
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入文件；不给则打印到屏幕。")
+def schema(out):
+    """打印申报数据文件的 JSON Schema（由附件模型生成）。"""
+    from .datafile import write_atomic
+    from .schema import json_schema
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out:
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"已写入 {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="输出格式。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="把校验并规范化后的数据写入此文件（.json/.yaml）。")
+def validate(data, fmt, out):
+    """逐项校验申报数据文件 DATA（YAML/JSON）的格式：日期、电话、邮编、金额、百分比、必填项。
+
+    发现错误时退出码为 1，并列出每个问题所在的附件、行、字段。
+    """
+    from .datafile import load, save
+    from .problems import has_errors
+    from .validate import validate as run
+    result = run(load(data))
+    for p in result.problems:
+        p.file = str(data)
+    if fmt == "json":
+        click.echo(json.dumps({"file": str(data), "ok": result.ok,
+                               "problems": [p.to_dict() for p in result.problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for p in result.problems:
+            click.echo(str(p))
+        errors = sum(p.severity == "错误" for p in result.problems)
+        warnings = len(result.problems) - errors
+        click.echo(f"{data}：{'通过' if result.ok else '未通过'}，错误 {errors} 个，提示 {warnings} 个。")
+    if out:
+        save(result.data, out)
+    sys.exit(1 if has_errors(result.problems) else 0)
+
+
+@main.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录。")
+@click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用哪份申报数据（默认：自带的西宁市完整示例）。")
+def demo(out, sample):
+    """用自带示例走一遍全流程：校验、生成表格、填写、解析、检查、装订。"""
+    from .demo import run_demo
+    for line in run_demo(out, sample):
+        click.echo(line)
