@@ -75,3 +75,17 @@ def test_article_text_is_read_from_the_regulation():
     assert "年服务中小企业不少于50家" in regulation.article(5)
     assert "青南、环湖" in regulation.article(7)
     assert regulation.article(16).startswith("对认定的示范平台")
+
+
+def test_field_names_round_trip():
+    from toolkit.model.naming import field_name, parse_name
+    for a in ANNEXES:
+        for f in a.fields():
+            assert parse_name(field_name(a.id, f.id)).field == f.id
+        for t in a.tables():
+            for c in t.columns:
+                name = field_name(a.id, c.id, table=t.id, row=57, option=2)
+                assert "." not in name and name.isascii()
+                p = parse_name(name)
+                assert (p.annex, p.table, p.row, p.field, p.option) == (a.id, t.id, 57, c.id, 2)
+    assert parse_name("Text1") is None
