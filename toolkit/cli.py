@@ -20,6 +20,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except QhsmeError as e:
+            for p in getattr(e, "problems", ()):
+                click.echo(str(p), err=True)
             click.echo(f"错误：{e}", err=True)
             ctx.exit(e.exit_code)
 
@@ -90,3 +92,56 @@ def demo(out, sample):
     from .demo import run_demo
     for line in run_demo(out, sample):
         click.echo(line)
+
+
+def _iso_date(ctx, param, value):
+    import datetime as dt
+    if value is None:
+        return None
+    from .normalize import BadValue, normalize
+    from .model import Field, FieldType
+    try:
+        return dt.date.fromisoformat(normalize(Field("d", param.name, FieldType.DATE), value))
+    except BadValue as e:
+        raise click.BadParameter(e.message)
+
+
+@main.command()
+@click.option("--recognized-on", required=True, callback=_iso_date,
+              help="认定日期，如 2026-03-20 或 2026年3月20日。")
+@click.option("--year", type=int, help="只列出这一年的事项。")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存为日历文件（.ics），可导入手机或Outlook日历。")
+def calendar(recognized_on, year, ics):
+    """列出示范平台的报送期限：半年/年度总结报告（第十四条）、附件6汇总表、三年有效期届满复核（第十五条）。"""
+    from .bureau.calendar import deadlines, to_ics, to_text
+    from .datafile import write_atomic
+    items = deadlines(recognized_on, year)
+    click.echo(to_text(items), nl=False)
+    if ics:
+        write_atomic(ics, to_ics(items, recognized_on).encode("utf-8"))
+        click.echo(f"已写入日历文件 {ics}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", type=int, required=True, help="汇总年度，如 2025。")
+@click.option("--previous", type=click.Path(path_type=Path),
+              help="上一年度的汇总表（本工具生成的 .xlsx，或含附件6的数据文件），用于计算累计数和同比增长。")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件：.xlsx（也可 .docx、.pdf）。")
+@click.option("--bureau", help="市（州）/园区工信局名称。")
+@click.option("--filler", help="填报人。")
+@click.option("--phone", "filler_phone", help="联系电话。")
+@click.option("--date", "fill_date", help="填报时间（默认今天）。")
+def summary(inputs, year, previous, out, bureau, filler, filler_phone, fill_date):
+    """汇总各示范平台数据，生成某年度的附件6《运营情况汇总表》。
+
+    INPUTS 为各平台的申报数据文件（YAML/JSON，含附件1或附件6）或其所在文件夹。
+    """
+    from .bureau.service import make_summary
+    result = make_summary(inputs, year, out, previous=previous, header=dict(
+        bureau=bureau, filler=filler, filler_phone=filler_phone, fill_date=fill_date))
+    for p in result.notes:
+        click.echo(str(p))
+    click.echo(f"已汇总 {len(result.rows)} 个平台，写入 {out}")

@@ -23,6 +23,7 @@ class Problem:
     value: str | None = None     # the offending value, as text
     severity: str = ERROR
     file: str | None = None
+    source: str | None = None    # where in the file: "字段 a3__staff__7__phone", "第2页 第3行"
 
     @property
     def path(self) -> str:
@@ -48,7 +49,11 @@ class Problem:
         if self.label:
             parts.append(self.label)
         loc = " ".join(parts)
-        return f"{loc}（{self.path}）" if self.path else loc
+        if self.path:
+            loc += f"（{self.path}）"
+        if self.source:
+            loc += f"［{self.source}］"
+        return loc
 
     def __str__(self) -> str:
         fix = f"。{self.fix}" if self.fix else ""

@@ -17,7 +17,7 @@ from .normalize import BadValue, is_empty, normalize
 from .problems import ERROR, WARNING, Problem, has_errors
 
 FORMAT = "qhsme-application/1"
-META_KEYS = ("format", "id", "note")
+META_KEYS = ("format", "id", "note", "sources")
 
 
 @dataclass

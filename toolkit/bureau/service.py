@@ -1,0 +1,80 @@
+"""File-level bureau jobs: read inputs, run the pure cores, write outputs."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..datafile import load
+from ..errors import DataProblems, InputError
+from ..validate import validate
+from .summary import Summary, summarize
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _data_files(inputs) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, inputs):
+        if p.is_dir():
+            files += sorted(q for q in p.rglob("*") if q.suffix.lower() in DATA_SUFFIXES)
+        elif not p.exists():
+            raise InputError("文件不存在，请检查路径", file=str(p))
+        else:
+            files.append(p)
+    if not files:
+        raise InputError("没有找到数据文件（.yaml/.json）", file=", ".join(map(str, inputs)))
+    return files
+
+
+def load_previous(path) -> list[dict]:
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        from .annex6_xlsx import read_rows
+        return read_rows(p)
+    data = validate(load(p)).data
+    return list((data.get("annex6") or {}).get("platforms") or [])
+
+
+def make_summary(inputs, year: int, out, previous=None, header: dict | None = None) -> Summary:
+    apps = []
+    for f in _data_files(inputs):
+        v = validate(load(f))
+        if not v.ok:
+            for p in v.problems:
+                p.file = str(f)
+            raise DataProblems(v.problems, file=str(f))
+        apps.append((str(f), v.data))
+    header = {k: v for k, v in (header or {}).items() if v}
+    header.setdefault("fill_date", dt.date.today().isoformat())
+    first6 = next((a.get("annex6") for _, a in apps if a.get("annex6")), {}) or {}
+    for k in ("bureau", "filler", "filler_phone"):
+        if k not in header and first6.get(k):
+            header[k] = first6[k]
+    prev = load_previous(previous) if previous else None
+    result = summarize(apps, year, prev, header, staff_counter=_staff_counter())
+    write_summary(result, Path(out))
+    return result
+
+
+def _staff_counter():
+    """(college-or-above, mid-title-or-above) counts of annex 3 rows, by the check's rules."""
+    try:
+        from ..check.staff import count_professionals
+    except ImportError:
+        return None
+    return count_professionals
+
+
+def write_summary(result: Summary, out: Path) -> None:
+    suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        from .annex6_xlsx import write
+        write(result, out)
+    elif suffix == ".docx":
+        from ..docxform import write_filled
+        write_filled(6, result.as_annex6(), out)
+    elif suffix == ".pdf":
+        from ..pdfform import write_filled
+        write_filled(6, result.as_annex6(), out)
+    else:
+        raise InputError("输出文件须为 .xlsx、.docx 或 .pdf", file=str(out))

@@ -1,0 +1,107 @@
+"""Returned submissions back into application data.
+
+``parse_paths(paths)`` reads one application's returned annexes (PDF or DOCX,
+any filler), decides each file's annex from the file itself, and returns the
+validated data, where every value came from, and every problem by file.
+A file that cannot be read is reported and the others are still parsed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..problems import Problem
+from ..validate import Validated
+from .assemble import assemble
+from .sniff import DOCX, PDF, sniff
+from .values import ParsedFile, Value
+
+__all__ = ["parse_file", "parse_paths", "ParsedFile", "Value", "ParseResult"]
+
+SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+@dataclass
+class ParseResult:
+    validated: Validated
+    sources: dict[str, str]
+    files: list[ParsedFile] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict:
+        d = dict(self.validated.data)
+        if self.sources:
+            d["sources"] = dict(sorted(self.sources.items()))
+        return d
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.validated.problems
+
+
+def parse_file(path) -> ParsedFile:
+    """One file; never raises for bad input: the problem is in ``.problems``."""
+    path = Path(path)
+    name = str(path)
+    try:
+        kind = sniff(path)
+        if kind == PDF:
+            return _parse_pdf(path)
+        if kind == DOCX:
+            from .docx import read_docx
+            return read_docx(path)
+    except InputError as e:
+        pf = ParsedFile(file=name)
+        pf.problem(e.message)
+        return pf
+    except MemoryError:
+        pf = ParsedFile(file=name)
+        pf.problem("文件过大或结构异常，读取时超出内存限制", fix="请重新导出后提交")
+        return pf
+    pf = ParsedFile(file=name)
+    pf.problem("无法识别的文件")
+    return pf
+
+
+def _parse_pdf(path: Path) -> ParsedFile:
+    from .pdf_form import open_pdf, read_form
+    reader = open_pdf(path)
+    pf = read_form(reader, str(path))
+    if pf.values or pf.kind == "pdf-form" and pf.annex and _has_fields(reader):
+        return pf
+    try:
+        from .pdf_flat import read_flat
+    except ImportError:  # pragma: no cover - flattened route not installed
+        pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
+        return pf
+    return read_flat(reader, str(path))
+
+
+def _has_fields(reader) -> bool:
+    acro = reader.trailer["/Root"].get("/AcroForm")
+    return bool(acro is not None and acro.get_object().get("/Fields"))
+
+
+def expand(paths) -> list[Path]:
+    """Files named, and the files inside folders named (sorted, no hidden files)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")
+                              and q.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_paths(paths, expect: str | None = None) -> ParseResult:
+    """One application's files.  ``expect``: an annex id the files must be."""
+    files = [parse_file(p) for p in expand(paths)]
+    for pf in files:
+        if pf.annex is None and not pf.problems:
+            pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用 fillable/ 中下载的表格填写")
+        elif expect and pf.annex and pf.annex != expect:
+            pf.problem(f"这是{pf.annex}，不是预期的{expect}", fix="请检查是否交错了表格")
+    validated, sources = assemble(files)
+    return ParseResult(validated, sources, files)
