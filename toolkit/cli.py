@@ -145,3 +145,26 @@ def summary(inputs, year, previous, out, bureau, filler, filler_phone, fill_date
     for p in result.notes:
         click.echo(str(p))
     click.echo(f"已汇总 {len(result.rows)} 个平台，写入 {out}")
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
+@click.option("--copies", type=click.IntRange(1, 2), default=2, show_default=True,
+              help="份数：2 为正本、副本各一份（第九条：一式两份）。")
+@click.option("--duplex", is_flag=True, help="双面打印：每项材料从右页（奇数页）开始，不足补空白页。")
+@click.option("--draft", is_flag=True, help="草稿：缺少的材料以“缺：……”占位页代替，不拒绝装订。")
+@click.option("--package", is_flag=True, help="同时生成电子版压缩包：装订本、分项PDF、数据JSON/Excel、目录。")
+def dossier(manifest, out, copies, duplex, draft, package):
+    """按第九条顺序装订申报材料：封面、目录、各项材料、页码（第N页 共M页）、书签。
+
+    MANIFEST 为装订清单（YAML），示例见 samples/dossier.yaml。缺项时拒绝装订并列出缺少的材料（退出码1），
+    加 --draft 则以占位页代替。
+    """
+    from .dossier.bind import bind
+    result = bind(manifest, out, copies=copies, duplex=duplex, draft=draft, package=package)
+    for item in result.missing:
+        click.echo(f"[草稿] 缺少：{item.label}（已插入占位页）")
+    for p in result.outputs:
+        click.echo(f"已写入 {p}")
+    click.echo(f"共 {result.page_count} 页。")

@@ -289,10 +289,14 @@ def draw_doc(path, title, lines, size=(1240, 1754), rotate=0):
         y += 80
     dr.ellipse([size[0] - 420, size[1] - 480, size[0] - 140, size[1] - 200], outline=(200, 30, 30), width=8)
     dr.text((size[0] - 280, size[1] - 340), "示例章", font=font(48), fill=(200, 30, 30), anchor="mm")
+    exif = None
     if rotate:
+        # a phone scan: pixels stored sideways, the EXIF orientation tag says how to turn them
         img = img.rotate(rotate, expand=True)
+        exif = Image.Exif()
+        exif[0x0112] = {90: 6, 270: 8, 180: 3}[rotate]
     if path.suffix == ".jpg":
-        img.save(path, quality=70, optimize=True)
+        img.save(path, quality=70, optimize=True, **({"exif": exif} if exif else {}))
     else:
         img.save(path, optimize=True)
 
@@ -317,6 +321,10 @@ def attachments():
         f"机构名称：{UNIT}", "证书编号：EXAMPLE-0001", "本件为虚构示例"], size=(1754, 1240))
     draw_doc(ATT / "honor-2024.jpg", "荣 誉 证 书（示例）", [
         f"{UNIT}：", "被评为2024年度西宁市中小企业服务先进单位。", "本件为虚构示例"], rotate=90)
+    draw_doc(ATT / "cooperation-agreements.jpg", "合作协议汇总（示例）", [
+        "1. 与青海大学签订技术合作协议", "2. 与青海省中小企业协会签订服务合作协议",
+        "3. 与西宁市生产力促进中心签订资源共享协议", "4. 与示例银行西宁分行签订银企合作协议",
+        "5. 与青海示例会计师事务所签订服务协议", "6. 与青海示例律师事务所签订法律服务协议", "本件为虚构示例"])
     draw_doc(ATT / "org-chart.png", "组织架构及发展规划（示例）", [
         "平台主任", "├─ 信息服务部", "├─ 检验检测部", "├─ 培训服务部", "└─ 融资服务部",
         "发展规划：2026—2028年建成省级示范平台"])

@@ -1,0 +1,252 @@
+"""Bind a dossier: cover, contents, the items in the regulation's order, page numbers.
+
+One HTML document (templates/dossier.html) is laid out by WeasyPrint: the
+cover, the contents (page numbers by ``target-counter``), the items rendered
+from data, the declaration, and one reserved page per attachment page.  The
+footer 第 N 页 共 M 页 and the bookmarks come from that one layout, so the
+numbers on the contents page are the real ones and the Chinese font is
+embedded once.  Attachment pages are then drawn into their reserved pages'
+content area (``pages.place``), inside the margins, so nothing is covered.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pikepdf
+
+from ..datafile import load
+from ..errors import DataProblems, InputError
+from ..problems import Problem
+from ..resources import templates_dir
+from ..validate import validate
+from .items import Item
+from .manifest import Manifest, load_manifest
+from .pages import A4, Source, open_attachment, place
+
+MM = 72 / 25.4
+MARGIN = {"top": 20, "right": 18, "bottom": 22, "left": 28}     # mm; left is the binding edge
+MARKS = ("正本", "副本")
+KIND_TITLES = {"application": "申报材料", "review": "复核材料", "report": "（半）年度总结报告材料"}
+
+
+@dataclass
+class FilePart:
+    key: str
+    title: str
+    anchor: str
+    source: Source
+    first_of_part: bool
+
+    @property
+    def pages(self) -> int:
+        return self.source.page_count
+
+
+@dataclass
+class Part:
+    item: Item
+    anchor: str
+    html: str | None = None
+    files: list[FilePart] = field(default_factory=list)
+    missing: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.item.label
+
+
+@dataclass
+class Bound:
+    """What ``bind`` wrote, and where each item's pages are."""
+
+    outputs: list[Path]
+    page_count: int
+    ranges: dict[int, tuple[int, int]]          # item number -> (first, last) page, 1-based
+    missing: list[Item]
+    package: Path | None = None
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["cssstr"] = lambda s: str(s).replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
+    return env
+
+
+def _fonts():
+    """(@font-face CSS, font-family) for the generated pages."""
+    try:
+        from ..pdfform.fonts import dossier_font_css
+        return dossier_font_css()
+    except ImportError:
+        return "", "'Noto Serif CJK SC', 'Noto Serif SC', serif"
+
+
+def plan(manifest: Manifest, data: dict, draft: bool) -> tuple[list[Part], list[Item], list]:
+    """The parts in order; which items are missing; sources to close afterwards."""
+    env = _env()
+    macros = env.get_template("dossier_parts.html").module
+    parts: list[Part] = []
+    missing: list[Item] = []
+    opened: list = []
+    for item in manifest.items:
+        part = Part(item, f"item-{item.number}")
+        files = manifest.files.get(item.number, [])
+        if files:
+            for i, path in enumerate(files, 1):
+                src = open_attachment(path, item.label)
+                opened.append(src.pdf)
+                part.files.append(FilePart(f"{item.number}-{i}", path.stem, f"item-{item.number}-{i}",
+                                           src, i == 1))
+        elif item.annex and f"annex{item.annex}" in data:
+            src = _annex_source(item, data, manifest.base_dir)
+            opened.append(src.pdf)
+            part.files.append(FilePart(f"{item.number}-1", item.title, f"item-{item.number}-1", src, True))
+        elif item.generated:
+            cover = cover_info(data, manifest)
+            part.html = str(macros.statement(item.title, cover["unit"], cover["legal_rep"], cover["date"]))
+        else:
+            missing.append(item)
+            part.missing = True
+            part.html = str(macros.placeholder(item.label))
+        parts.append(part)
+    return parts, missing, opened
+
+
+def _annex_source(item: Item, data: dict, base_dir: Path) -> Source:
+    """An annex of the data as a flattened print PDF."""
+    from ..pdfform import write_filled
+    with tempfile.TemporaryDirectory(prefix="qhsme-annex-") as tmp:
+        out = Path(tmp) / f"annex{item.annex}.pdf"
+        write_filled(item.annex, data, out, base_dir=base_dir, flatten=True)
+        pdf = pikepdf.open(io.BytesIO(out.read_bytes()))
+    return Source(Path(f"annex{item.annex}.pdf"), pdf)
+
+
+def cover_info(data: dict, manifest: Manifest) -> dict:
+    a1 = data.get("annex1") or data.get("annex7") or {}
+    a6 = data.get("annex6") or {}
+    date = manifest.date or a1.get("fill_date") or a6.get("fill_date") or dt.date.today().isoformat()
+    try:
+        y, m, d = (int(x) for x in str(date)[:10].split("-"))
+        date_text = f"{y}年{m}月{d}日"
+    except ValueError:
+        date_text = str(date)
+    return {"unit": a1.get("unit_name") or a6.get("bureau") or "", "platform": a1.get("platform_name"),
+            "city": a1.get("city"), "date": date_text, "legal_rep": a1.get("legal_rep")}
+
+
+def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: bool) -> tuple[bytes, dict]:
+    """The bound PDF and the first page (0-based) of each anchor."""
+    from weasyprint import HTML
+
+    from .safety import deny_all_fetcher
+    font_css, family = _fonts()
+    html = _env().get_template("dossier.html").render(
+        parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, font_css=font_css,
+        font_family=family, extra_css="", heading="青海省中小企业公共服务示范平台",
+        kind_title=KIND_TITLES[kind])
+    doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=deny_all_fetcher).render()
+    anchors: dict[str, int] = {}
+    for i, page in enumerate(doc.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, i)
+    return doc.write_pdf(), anchors
+
+
+def _content_box(page_index: int, duplex: bool) -> tuple[float, float, float, float]:
+    left, right = MARGIN["left"], MARGIN["right"]
+    if duplex and page_index % 2 == 1:          # a left-hand page: binding edge on the right
+        left, right = right, left
+    return (left * MM, MARGIN["bottom"] * MM, A4[0] - right * MM, A4[1] - MARGIN["top"] * MM)
+
+
+def assemble(pdf_bytes: bytes, anchors: dict, parts: list[Part], duplex: bool) -> pikepdf.Pdf:
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    for part in parts:
+        for f in part.files:
+            first = anchors[f.anchor]
+            for n in range(f.pages):
+                index = first + n
+                page = pdf.pages[index]
+                # WeasyPrint leaves a bare y-flip outside q..Q: isolate it before drawing more
+                page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+                page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
+                place(pdf, page, f.source.pdf.pages[n], _content_box(index, duplex))
+    return pdf
+
+
+def item_ranges(anchors: dict, parts: list[Part], total: int) -> dict[int, tuple[int, int]]:
+    starts = [(anchors[p.anchor], p.item.number) for p in parts]
+    out = {}
+    for i, (start, number) in enumerate(starts):
+        end = starts[i + 1][0] - 1 if i + 1 < len(starts) else total - 1
+        out[number] = (start + 1, end + 1)
+    return out
+
+
+def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: bool = False,
+         package: bool = False) -> Bound:
+    manifest = load_manifest(manifest_path)
+    if manifest.data_path is None:
+        raise InputError("清单中没有 data（申报数据文件）", file=str(manifest_path))
+    checked = validate(load(manifest.data_path))
+    if not checked.ok:
+        for p in checked.problems:
+            p.file = str(manifest.data_path)
+        raise DataProblems(checked.problems, file=str(manifest.data_path))
+    data = checked.data
+    if not 1 <= copies <= 2:
+        raise InputError("--copies 只能为1或2（正本、副本）")
+    parts, missing, opened = plan(manifest, data, draft)
+    if missing and not draft:
+        for src in opened:
+            src.close()
+        raise DataProblems([Problem(f"缺少第九条规定的材料：{it.label}", fix="请在清单 items 中提供该项文件，"
+                                    "或加 --draft 先装订草稿（缺项以占位页代替）")
+                            for it in missing], file=str(manifest_path))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cover = cover_info(data, manifest)
+    base = KIND_TITLES[manifest.kind].lstrip("（半）") if manifest.kind != "report" else "总结报告材料"
+    outputs: list[Path] = []
+    ranges: dict = {}
+    total = 0
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".qhsme-") as tmp:
+        staged = []
+        for mark in MARKS[:copies]:
+            pdf_bytes, anchors = render(parts, cover, manifest.kind, mark if copies > 1 else None, duplex)
+            pdf = assemble(pdf_bytes, anchors, parts, duplex)
+            total = len(pdf.pages)
+            ranges = item_ranges(anchors, parts, total)
+            name = f"{base}（{mark}）.pdf" if copies > 1 else f"{base}.pdf"
+            target = Path(tmp) / name
+            _finish(pdf, cover, manifest.kind)
+            pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            pdf.close()
+            staged.append(target)
+        pkg = None
+        if package:
+            from .package import write_package
+            pkg = write_package(Path(tmp), staged[0], ranges, parts, data, base)
+            staged.append(pkg)
+        for src in opened:
+            src.close()
+        for p in staged:
+            final = out_dir / p.name
+            os.replace(p, final)
+            outputs.append(final)
+    return Bound(outputs, total, ranges, missing, outputs[-1] if package else None)
+
+
+def _finish(pdf: pikepdf.Pdf, cover: dict, kind: str) -> None:
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = f"{cover['unit']} {KIND_TITLES[kind]}"
+    pdf.Root.PageLayout = pikepdf.Name.TwoPageRight
+    pdf.Root.PageMode = pikepdf.Name.UseOutlines

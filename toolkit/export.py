@@ -1,0 +1,119 @@
+"""Application data as a spreadsheet for clerks: one sheet per annex, one per
+repeating table (one row per table row, with the application's id), and an
+issues sheet.  Ids, phone numbers and postcodes are stored as text so Excel
+keeps every digit; numbers stay numbers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from .model import ANNEXES, BLOCKS, Field, FieldType, Table
+from .problems import Problem
+
+TEXT_TYPES = {FieldType.PHONE, FieldType.POSTCODE, FieldType.TEXT, FieldType.MULTILINE, FieldType.DATE,
+              FieldType.EMAIL, FieldType.URL, FieldType.CHOICE, FieldType.IMAGE}
+ISSUE_COLUMNS = ("文件", "附件", "行", "字段", "栏目", "问题", "处理建议", "类别", "位置")
+APP_ID = "申报编号"
+
+
+def _cell_value(f: Field, v):
+    if v is None:
+        return None
+    if f.type is FieldType.CHECK:
+        return "是" if v else "否"
+    if f.type in TEXT_TYPES:
+        return str(v)
+    return v
+
+
+def sheets(apps: list[tuple[str, dict]]) -> list[tuple[str, list[str], list[Field | None], list[list]]]:
+    """(sheet name, header, field per column, rows) for every annex and table with data."""
+    out = []
+    for block in BLOCKS:
+        present = [(aid, d[block.id]) for aid, d in apps if d.get(block.id)]
+        if not present:
+            continue
+        fields = list(block.fields())
+        header = [APP_ID] + [f.label for f in fields]
+        rows = [[aid] + [_cell_value(f, vals.get(f.id)) for f in fields] for aid, vals in present]
+        out.append((_sheet_name(block.name), header, [None] + fields, rows))
+        for t in block.tables():
+            header = [APP_ID, "行号"] + [t.column_label(c.id) for c in t.columns]
+            rows = []
+            for aid, vals in present:
+                for i, r in enumerate(vals.get(t.id) or [], 1):
+                    rows.append([aid, i] + [_cell_value(c, r.get(c.id)) for c in t.columns])
+            if rows:
+                out.append((_sheet_name(f"{block.name}-{t.label}"), header, [None, None] + list(t.columns), rows))
+    return out
+
+
+def _sheet_name(s: str) -> str:
+    for ch in '[]:*?/\\':
+        s = s.replace(ch, "-")
+    return s[:31]
+
+
+def issue_rows(problems: list[Problem]) -> list[list]:
+    from .model import BY_ID
+    rows = []
+    for p in problems:
+        block = BY_ID.get(p.annex) if p.annex else None
+        rows.append([p.file or "", block.name if block else (p.annex or ""), p.row or "", p.field or "",
+                     p.label or "", p.message, p.fix, p.severity, p.source or p.path])
+    return rows
+
+
+def workbook(apps: list[tuple[str, dict]], problems: list[Problem] = ()) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for name, header, fields, rows in sheets(apps):
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        for col, f in enumerate(fields, 1):
+            text = f is None or f.type in TEXT_TYPES
+            width = 14 if f is None else min(40, max(8, len(header[col - 1]) * 2))
+            ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+            if text:
+                for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                    row[0].number_format = "@"
+        for c in ws[1]:
+            c.font, c.alignment = bold, Alignment(wrap_text=True, vertical="center")
+        ws.freeze_panes = "B2"
+    ws = wb.create_sheet("问题清单")
+    ws.append(list(ISSUE_COLUMNS))
+    for r in issue_rows(list(problems)):
+        ws.append(r)
+    for c in ws[1]:
+        c.font = bold
+    for col, w in zip("ABCDEFGHI", (30, 8, 6, 22, 22, 50, 40, 8, 36)):
+        ws.column_dimensions[col].width = w
+    return wb
+
+
+def xlsx_bytes(apps, problems=()) -> bytes:
+    buf = io.BytesIO()
+    workbook(apps, problems).save(buf)
+    return buf.getvalue()
+
+
+def csv_text(apps, problems=()) -> str:
+    """All sheets in one CSV (UTF-8; write it with a BOM so Excel reads Chinese)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    for name, header, _, rows in sheets(apps):
+        w.writerow([f"# {name}"])
+        w.writerow(header)
+        w.writerows(rows)
+        w.writerow([])
+    w.writerow(["# 问题清单"])
+    w.writerow(ISSUE_COLUMNS)
+    w.writerows(issue_rows(list(problems)))
+    return buf.getvalue()
