@@ -1,0 +1,111 @@
+"""第九条 dossier completeness and 第十四至十六条 for recognised platforms.
+
+Items （一）–（五） are the annexes: present when the data has annexes 1–5.
+Items （六）–（十一） are documents: ``items`` maps an item number to the
+files given for it (``{6: ["licence.pdf"], 7: [...]}``; keys may be strings).
+Without ``items`` nothing is known about them and each is 需核实; with
+``items``, an item without a file is 不符合.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import facts
+from .config import CheckConfig
+from .findings import FAIL, PASS, VERIFY, Finding, Location, loc, num
+from ..regulation import _cn_number, article
+
+_ITEM = re.compile(r"（([一二三四五六七八九十]+)）\s*(.+?)[；。]?\s*$", re.M)
+_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _cn(s: str) -> int:
+    return 10 + (_CN[s[1]] if len(s) > 1 else 0) if s.startswith("十") else _CN[s]
+
+
+@lru_cache(maxsize=1)
+def item_titles() -> dict[int, str]:
+    """{1: '青海省中小企业公共服务示范平台申请推荐表（附件1）', …, 11: '对申报材料真实性的声明'}."""
+    return {_cn(m.group(1)): m.group(2).strip() for m in _ITEM.finditer(article(9))}
+
+
+def _normal_items(items) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for k, v in (items or {}).items():
+        try:
+            n = int(k)
+        except (TypeError, ValueError):
+            continue
+        files = [v] if isinstance(v, str) else list(v or [])
+        out[n] = [str(f) for f in files if str(f).strip()]
+    return out
+
+
+def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> list[Finding]:
+    titles = item_titles()
+    given = _normal_items(items)
+    out = []
+    for n in sorted(titles):
+        title = titles[n]
+        if n <= 5:
+            annex = f"annex{n}"
+            present = bool(facts.block(data, annex))
+            out.append(Finding(PASS if present else FAIL, "a9.item", 9, n, title,
+                               "随申报材料提交", "已提供" if present else "未提供",
+                               [Location(annex)],
+                               evidence="" if present else f"填写并提交附件{n}"))
+        elif items is None:
+            continue
+        else:
+            files = given.get(n, [])
+            out.append(Finding(PASS if files else FAIL, "a9.item", 9, n, title, "随申报材料提交",
+                               "、".join(files) if files else "未提供", [],
+                               evidence="" if files else f"提交{title}"))
+    if items is None:
+        rest = [n for n in sorted(titles) if n > 5]
+        out.append(Finding(VERIFY, "a9.items_unchecked", 9, None,
+                           f"第（{_cn_number(rest[0])}）至（{_cn_number(rest[-1])}）项材料未核对",
+                           "随申报材料提交", "未提供材料清单", [],
+                           evidence="提交并在材料清单中列出：" + "；".join(titles[n] for n in rest)))
+    return out
+
+
+def record(data: dict, cfg: CheckConfig) -> list[Finding]:
+    """第十五、十六条 for a recognised platform (the ``record`` block)."""
+    r = facts.block(data, "record")
+    if not r:
+        return []
+    out = []
+    complaints = facts.number(r.get("complaints"))
+    if complaints is not None:
+        out.append(Finding(PASS if complaints < cfg.max_complaints else FAIL, "a16.complaints", 16, None,
+                           "被中小企业投诉次数", f"< {cfg.max_complaints} 次（投诉{cfg.max_complaints}次以上的撤消称号）",
+                           f"{num(complaints)} 次", [loc("record", "complaints")],
+                           threshold=cfg.max_complaints, value=complaints))
+    missed = facts.number(r.get("missed_reports"))
+    if missed is not None:
+        out.append(Finding(PASS if not missed else FAIL, "a16.missed_reports", 16, None,
+                           "按时报送（半）年度总结报告", "每年8月底和次年2月底前报送（第十四条），未报送的撤消称号",
+                           f"未报送 {num(missed)} 次", [loc("record", "missed_reports")],
+                           value=missed, threshold=0))
+    for fid, rule in (("admin_penalty", "a16.admin_penalty"), ("judicial_penalty", "a16.judicial_penalty"),
+                      ("credit_blacklist", "a16.credit_blacklist")):
+        if fid in r:
+            from ..model import RECORD
+            label = RECORD[fid].label
+            hit = bool(r.get(fid))
+            out.append(Finding(FAIL if hit else PASS, rule, 16, None, label, "无（有此情形的撤消称号）",
+                               "有" if hit else "无", [loc("record", fid)]))
+    since = facts.date(r.get("recognized_on"))
+    if since is not None:
+        due = facts.add_years(since, 3)
+        expired = cfg.as_of >= due
+        out.append(Finding(VERIFY if expired else PASS, "a15.validity", 15, None, "认定有效期三年",
+                           f"有效期至 {due.isoformat()}", f"认定日期 {since.isoformat()}，核对日期 "
+                           f"{cfg.as_of.isoformat()}" + ("，已期满" if expired else ""),
+                           [loc("record", "recognized_on")],
+                           note="有效期满后需申请复核" if expired else "",
+                           evidence="提交有效期三年工作总结、上一年度服务收支专项审计报告、附件7复核申请推荐表"
+                           if expired else ""))
+    return out
