@@ -168,3 +168,50 @@ def dossier(manifest, out, copies, duplex, draft, package):
     for p in result.outputs:
         click.echo(f"已写入 {p}")
     click.echo(f"共 {result.page_count} 页。")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出：.json/.yaml（申报数据文件，可直接用于 fill、check）、.xlsx 或 .csv。")
+@click.option("--batch", "batch", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="批量：此文件夹中每个子文件夹或 .zip 为一家单位的材料。")
+@click.option("--jobs", type=int, default=None, help="并行进程数（默认：全部CPU核）。")
+def parse(paths, out, batch, jobs):
+    """解析交回的表格（PDF、Word），还原为申报数据。
+
+    PATHS 为一家单位交回的附件文件（或其所在文件夹）；附件类别从文件内容判断，与文件名无关。
+    有问题的文件会列出（文件、附件、行、字段、问题），其余照常解析；有错误时退出码为 1。
+    """
+    from .export import write_outputs
+    from .problems import has_errors
+    if batch and paths:
+        raise click.UsageError("--batch 与文件参数只能二选一")
+    if not batch and not paths:
+        raise click.UsageError("请给出要解析的文件，或用 --batch 指定文件夹")
+    if batch:
+        from .parse.batch import find_applications, parse_batch
+        total = len(find_applications(batch))
+        apps, problems = [], []
+        with click.progressbar(length=total, label="解析中", file=sys.stderr,
+                               show_pos=True) as bar:
+            for app in parse_batch(batch, progress=lambda a: bar.update(1), jobs=jobs):
+                if app.data:
+                    apps.append((app.id, app.data))
+                problems += app.problems
+        write_outputs(apps, problems, out, single=False)
+        bad = sum(1 for p in problems if p.severity == "错误")
+        click.echo(f"共 {total} 家单位，解析出数据 {len(apps)} 家；错误 {bad} 个，"
+                   f"提示 {len(problems) - bad} 个。结果：{out}")
+        for p in problems:
+            if p.severity == "错误":
+                click.echo(str(p), err=True)
+        sys.exit(1 if bad else 0)
+    from .parse import parse_paths
+    result = parse_paths(paths)
+    write_outputs([(str(result.data.get("id") or "申报"), result.data)], result.problems, out, single=True)
+    for p in result.problems:
+        click.echo(str(p))
+    n = len(result.files)
+    click.echo(f"解析 {n} 个文件，写入 {out}。")
+    sys.exit(1 if has_errors(result.problems) else 0)

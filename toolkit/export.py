@@ -117,3 +117,30 @@ def csv_text(apps, problems=()) -> str:
     w.writerow(ISSUE_COLUMNS)
     w.writerows(issue_rows(list(problems)))
     return buf.getvalue()
+
+
+def write_outputs(apps: list[tuple[str, dict]], problems: list[Problem], path, *, single: bool) -> None:
+    """Write parse results by the file's suffix: .json/.yaml (the data file when ``single``,
+    else a list of applications), .xlsx, or .csv (UTF-8 with BOM for Excel)."""
+    import json
+    from pathlib import Path
+
+    from .datafile import dumps, write_atomic
+    from .errors import InputError
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        write_atomic(p, xlsx_bytes(apps, problems))
+    elif suffix == ".csv":
+        write_atomic(p, csv_text(apps, problems).encode("utf-8-sig"))
+    elif suffix in (".json", ".yaml", ".yml"):
+        fmt = "json" if suffix == ".json" else "yaml"
+        if single:
+            doc = apps[0][1] if apps else {}
+        else:
+            doc = {"applications": [{"id": aid, "data": d} for aid, d in apps],
+                   "problems": [pr.to_dict() for pr in problems]}
+        text = dumps(doc, fmt) if fmt == "yaml" else json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(p, text.encode("utf-8"))
+    else:
+        raise InputError("输出文件须为 .json、.yaml、.xlsx 或 .csv", file=str(p))
