@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..model.naming import PROP_ANNEX, parse_name
 from .values import ParsedFile, Value
 
-MAX_FIELDS = 20000          # a form of ours has < 1,000; more is not our form
+MAX_FIELDS = 5000           # a form of ours has < 1,000; more is not our form
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
