@@ -58,11 +58,12 @@ def make_summary(inputs, year: int, out, previous=None, header: dict | None = No
 
 def _staff_counter():
     """(college-or-above, mid-title-or-above) counts of annex 3 rows, by the check's rules."""
-    try:
-        from ..check.staff import count_professionals
-    except ImportError:
-        return None
-    return count_professionals
+    from ..check.staff import classify
+
+    def count(rows):
+        quals = [classify(r) for r in rows]
+        return sum(q.college for q in quals), sum(q.mid_title for q in quals)
+    return count
 
 
 def write_summary(result: Summary, out: Path) -> None:
