@@ -215,3 +215,30 @@ def parse(paths, out, batch, jobs):
     n = len(result.files)
     click.echo(f"解析 {n} 个文件，写入 {out}。")
     sys.exit(1 if has_errors(result.problems) else 0)
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="报告格式；html 可打印。")
+@click.option("--as-of", "as_of", callback=_iso_date, help="按哪一天判断（默认：附件1的填报日期）。")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="检查设置（YAML）：门槛、青南/环湖地区范围等。")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="装订清单（YAML），用于核对第九条第（六）至（十一）项材料是否齐全。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="报告写入此文件（默认打印）。")
+def check(data, fmt, as_of, config, manifest, out):
+    """按认定管理办法检查申报数据：第五、六、七条条件，附件之间的一致性，第九条材料，第十六条情形。
+
+    每条结论注明：不符合 / 需核实 / 提示，条款（如 第五条第（三）项），要求与实际值，出自哪个附件哪一行。
+    没有“不符合”时退出码为 0，否则为 1。
+    """
+    from .check.service import run_check
+    report, text = run_check(data, fmt=fmt, as_of=as_of, config=config, manifest=manifest)
+    if out:
+        from .datafile import write_atomic
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"{report.verdict}。报告已写入 {out}")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if report.blocking else 0)
