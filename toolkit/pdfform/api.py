@@ -1,0 +1,71 @@
+"""The library calls: a blank or a filled annex as PDF bytes, or written to a file."""
+from __future__ import annotations
+
+from ..datafile import write_atomic
+from ..errors import InputError
+from ..model.annexes import annex as get_annex
+from ..model.fields import Annex, FieldType as T
+from ..normalize import to_text
+from . import fields, fonts as F, html
+
+
+def _annex(n) -> Annex:
+    try:
+        a = get_annex(n)
+    except KeyError as e:
+        raise InputError(str(e.args[0]) if e.args else f"没有附件{n}")
+    if a.number is None:
+        raise InputError(f"{a.title} 不是附件表格，没有PDF版本")
+    return a
+
+
+def _use_font(font) -> None:
+    if font is not None:
+        F.set_source_font(font)
+
+
+def render_blank(annex_number: int, font=None) -> bytes:
+    _use_font(font)
+    a = _annex(annex_number)
+    pdf = fields.finish(html.render_pdf(a)[0], a)
+    return fields.to_bytes(pdf)
+
+
+def write_blank(annex_number: int, path, font=None) -> None:
+    """The blank fillable form of annex ``annex_number`` (1-7) written to ``path``."""
+    write_atomic(path, render_blank(annex_number, font))
+
+
+def _value_texts(a: Annex, values: dict) -> str:
+    out = []
+    for node in a.nodes():
+        if hasattr(node, "columns"):
+            for row in values.get(node.id) or []:
+                if isinstance(row, dict):
+                    out.extend(to_text(c, row.get(c.id)) for c in node.columns if c.type is not T.IMAGE)
+        else:
+            out.append(to_text(node, values.get(node.id)))
+    return "".join(out)
+
+
+def render_filled(annex_number: int, data: dict, base_dir=None, flatten: bool = False, font=None) -> bytes:
+    _use_font(font)
+    a = _annex(annex_number)
+    if not isinstance(data, dict):
+        raise InputError("申报数据应为键值表（annex1: …）")
+    values = data.get(a.id) or {}
+    if not isinstance(values, dict):
+        raise InputError(f"{a.name}：数据应为键值表，实际为 {type(values).__name__}")
+    rare = F.missing(_value_texts(a, values), F.fonts().field)
+    raw, multiline = html.render_pdf(a, values, base_dir, rare)
+    pdf = fields.finish(raw, a, rare, multiline)
+    if flatten:
+        fields.flatten(pdf)
+    return fields.to_bytes(pdf)
+
+
+def write_filled(annex_number: int, data: dict, path, base_dir=None, flatten: bool = False,
+                 font=None) -> None:
+    """Annex ``annex_number`` filled from the application ``data``; ``flatten`` gives a print
+    version with no fields.  ``base_dir``: folder that annex 2 photo paths are relative to."""
+    write_atomic(path, render_filled(annex_number, data, base_dir, flatten, font))

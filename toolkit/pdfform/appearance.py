@@ -1,0 +1,179 @@
+"""Appearance streams for filled fields, drawn with the field font (or a tiny font for
+characters outside it), so values show in viewers that never regenerate them.
+
+Text is written as 2-byte glyph ids: both fonts are TrueType, embedded by
+WeasyPrint (the field font, whole, CIDToGIDMap Identity) or here (the rare-character
+font, Type0/CIDFontType2 Identity-H with a ToUnicode map).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+PAD = 2.0          # points between the box edge and the text
+MIN_SIZE = 4.0
+
+
+@dataclass
+class Face:
+    """A font as the appearance writer needs it: name in /DR, cmap, advance widths."""
+
+    name: str                       # resource name, without the slash
+    cmap: dict[int, int]            # code point -> glyph id
+    widths: list[float]             # glyph id -> advance in 1/1000 em
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+
+@lru_cache(maxsize=8)
+def _metrics(data: bytes) -> tuple[dict[int, int], list[float]]:
+    font = TTFont(io.BytesIO(data), lazy=True)
+    order = {g: i for i, g in enumerate(font.getGlyphOrder())}
+    cmap = {cp: order[g] for cp, g in font.getBestCmap().items()}
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    widths = [hmtx[g][0] * 1000 / upm for g in font.getGlyphOrder()]
+    return cmap, widths
+
+
+def face(name: str, data: bytes) -> Face:
+    cmap, widths = _metrics(data)
+    return Face(name, cmap, widths)
+
+
+def embed_font(pdf: pikepdf.Pdf, data: bytes, base: str) -> pikepdf.Object:
+    """A Type0 font dictionary for TrueType ``data`` (Identity-H, glyph ids as codes)."""
+    font = TTFont(io.BytesIO(data), lazy=True)
+    cmap, widths = _metrics(data)
+    head, hhea, os2 = font["head"], font["hhea"], font.get("OS/2")
+    upm = head.unitsPerEm
+    scale = 1000 / upm
+    descriptor = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + base), Flags=4,
+        FontBBox=[round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+        ItalicAngle=0, Ascent=round(hhea.ascent * scale), Descent=round(hhea.descent * scale),
+        CapHeight=round((getattr(os2, "sCapHeight", 0) or hhea.ascent) * scale), StemV=80,
+        FontFile2=pdf.make_stream(data),
+    ))
+    cid = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + base),
+        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+        FontDescriptor=descriptor, CIDToGIDMap=pikepdf.Name.Identity, DW=1000,
+        W=pikepdf.Array([0, pikepdf.Array([round(w) for w in widths])]),
+    ))
+    lines = []
+    seen = set()
+    for cp, gid in sorted(cmap.items()):
+        if gid in seen:
+            continue
+        seen.add(gid)
+        lines.append(f"<{gid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>")
+    body = "\n".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
+                     for chunk in (lines[i:i + 100] for i in range(0, len(lines), 100)))
+    tounicode = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+                 f"{body}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    return pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + base),
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid],
+        ToUnicode=pdf.make_stream(tounicode.encode("ascii")),
+    ))
+
+
+def _runs(text: str, faces: list[Face]) -> list[tuple[Face, str]]:
+    """Split ``text`` into runs each drawn by the first face that has the character."""
+    runs: list[tuple[Face, str]] = []
+    for ch in text:
+        f = next((f for f in faces if f.has(ch)), faces[0])
+        if runs and runs[-1][0] is f:
+            runs[-1] = (f, runs[-1][1] + ch)
+        else:
+            runs.append((f, ch))
+    return runs
+
+
+def width(text: str, faces: list[Face], size: float) -> float:
+    total = 0.0
+    for f, run in _runs(text, faces):
+        for ch in run:
+            gid = f.cmap.get(ord(ch), 0)
+            total += f.widths[gid] if gid < len(f.widths) else 1000
+    return total * size / 1000
+
+
+def _show(text: str, faces: list[Face], size: float) -> str:
+    out = []
+    for f, run in _runs(text, faces):
+        hexs = "".join(f"{f.cmap.get(ord(ch), 0):04X}" for ch in run)
+        out.append(f"/{f.name} {size:.2f} Tf <{hexs}> Tj")
+    return " ".join(out)
+
+
+def wrap(text: str, faces: list[Face], size: float, avail: float) -> list[str]:
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for ch in para:
+            if line and width(line + ch, faces, size) > avail:
+                # keep Latin words together when a space allows it
+                cut = line.rfind(" ")
+                if ch.isascii() and ch.isalnum() and 0 < cut and line[cut + 1:].isascii():
+                    lines.append(line[:cut])
+                    line = line[cut + 1:] + ch
+                else:
+                    lines.append(line)
+                    line = ch
+            else:
+                line += ch
+        lines.append(line)
+    return lines
+
+
+def text_stream(text: str, faces: list[Face], size: float, w: float, h: float, *,
+                multiline: bool, align: str = "left") -> str:
+    """Content of an appearance: single line vertically centred, or wrapped from the top.
+    The font shrinks (not below 4 pt) until the text fits."""
+    avail = max(w - 2 * PAD, 1)
+    if multiline:
+        while True:
+            lines = wrap(text, faces, size, avail)
+            if len(lines) * size * 1.25 <= h - 2 * PAD or size <= MIN_SIZE:
+                break
+            size = max(MIN_SIZE, size - 0.5)
+        lead = size * 1.25
+        y = h - PAD - size * 0.95
+        parts = []
+        for line in lines:
+            parts.append(f"1 0 0 1 {PAD:.2f} {y:.2f} Tm {_show(line, faces, size)}")
+            y -= lead
+        body = " ".join(parts)
+    else:
+        text = text.replace("\n", " ")
+        size = min(size, max(MIN_SIZE, (h - 1) / 1.1))
+        while width(text, faces, size) > avail and size > MIN_SIZE:
+            size = max(MIN_SIZE, size - 0.25)
+        tw = width(text, faces, size)
+        x = PAD if align == "left" else max(PAD, (w - tw) / 2)
+        y = (h - size * 0.88) / 2 + size * 0.12
+        body = f"1 0 0 1 {x:.2f} {y:.2f} Tm {_show(text, faces, size)}"
+    return f"/Tx BMC q BT 0 g {body} ET Q EMC"
+
+
+def date_stream(parts: tuple[str, str, str], faces: list[Face], size: float, w: float, h: float,
+                em: float) -> str:
+    """Year, month and day centred in the gaps before the printed 年, 月 and 日."""
+    gaps = ((0, 0.35 * w), (0.35 * w + em, 0.60 * w), (0.60 * w + em, 0.85 * w))
+    size = min(size, max(MIN_SIZE, (h - 1) / 1.1))
+    y = (h - size * 0.88) / 2 + size * 0.12
+    out = []
+    for text, (x0, x1) in zip(parts, gaps):
+        tw = width(text, faces, size)
+        out.append(f"1 0 0 1 {x0 + max(0, (x1 - x0 - tw) / 2):.2f} {y:.2f} Tm {_show(text, faces, size)}")
+    return f"/Tx BMC q BT 0 g {' '.join(out)} ET Q EMC"

@@ -1,0 +1,123 @@
+"""Annex HTML from the jinja2 template, and the PDF WeasyPrint makes of it.
+
+WeasyPrint may read only what this module allows (``Fetcher``): the package's
+templates, the built fonts, a per-document font for rare characters, and the
+attachment files the data names.  Anything else (``file:///etc/passwd``, a
+web address) is refused, so a value can never make the renderer read a file.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+
+from ..errors import InputError, QhsmeError
+from ..model.fields import Annex
+from ..resources import templates_dir
+from . import fonts as F
+from . import layout
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+RARE_URL = "qhsme-font:rare.ttf"
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+class Refused(QhsmeError):
+    """WeasyPrint asked for something outside what this document may read."""
+
+
+def _fetcher_base():
+    from weasyprint.urls import URLFetcher
+    return URLFetcher
+
+
+class Fetcher:
+    """Builds a WeasyPrint URL fetcher reading only named local files (and the rare-character font)."""
+
+    def __new__(cls, allowed: set[Path], rare: bytes | None = None):
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+        class _Fetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                if url == RARE_URL and self.rare is not None:
+                    return URLFetcherResponse(url, self.rare, {"Content-Type": "font/ttf"})
+                parsed = urlparse(url)
+                if parsed.scheme == "file" and not parsed.netloc:
+                    path = Path(unquote(parsed.path)).resolve()
+                    if path in self.allowed and path.is_file():
+                        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+                self.refused.append(url)
+                raise Refused(f"拒绝读取 {url[:80]}")
+
+        f = _Fetcher(allowed_protocols=("file",), allow_redirects=False)
+        f.allowed = {p.resolve() for p in allowed}
+        f.rare = rare
+        f.refused = []
+        return f
+
+
+_ENV = None
+
+
+def env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                                  autoescape=True, trim_blocks=False, lstrip_blocks=False,
+                                  undefined=jinja2.StrictUndefined)
+    return _ENV
+
+
+def template_file(name: str) -> Path:
+    p = templates_dir() / name
+    if not p.is_file():
+        from ..errors import ResourceMissing
+        raise ResourceMissing(f"找不到模板文件 {name}（{p}）。安装可能不完整，请重新安装 qhsme。")
+    return p
+
+
+def attachment_resolver(base_dir, allowed: set[Path]):
+    """Photo paths as written in the data, relative to the data file's folder, to file URLs."""
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+
+    def url(raw: str) -> str:
+        p = Path(raw)
+        p = (p if p.is_absolute() else base / p).resolve()
+        if not p.is_file():
+            raise InputError(f"附件2 实景照片文件不存在：{raw}（按数据文件所在目录 {base} 查找）", file=str(p))
+        if p.suffix.lower() not in IMAGE_TYPES:
+            raise InputError(f"附件2 实景照片应为 PNG 或 JPG 图片：{raw}", file=str(p))
+        allowed.add(p)
+        return p.as_uri()
+    return url
+
+
+def render_html(annex: Annex, data: dict | None = None, base_dir=None,
+                rare_chars: str = "") -> tuple[str, "Fetcher", "layout.Page"]:
+    fs = F.fonts()
+    allowed = {template_file("annex.css"), fs.serif, fs.field}
+    urls = attachment_resolver(base_dir, allowed)
+    page = layout.page(annex, data, urls if data is not None else None)
+    html = env().get_template("annex.html").render(
+        page=page, serif_family=F.SERIF_FAMILY, field_family=F.FIELD_FAMILY,
+        serif_url=fs.serif.as_uri(), field_url=fs.field.as_uri(),
+        rare_url=RARE_URL if rare_chars else "")
+    rare = F.rare_font(rare_chars) if rare_chars else None
+    return html, Fetcher(allowed, rare), page
+
+
+def render_pdf(annex: Annex, data: dict | None = None, base_dir=None,
+               rare_chars: str = "") -> tuple[bytes, dict[str, str]]:
+    """The PDF WeasyPrint makes (fields with /V, no appearances yet: see ``fields.finish``),
+    and the multiline values still to set."""
+    import weasyprint
+    html, fetcher, page = render_html(annex, data, base_dir, rare_chars)
+    doc = weasyprint.HTML(string=html, base_url=template_file("annex.html").as_uri(),
+                          url_fetcher=fetcher)
+    return doc.write_pdf(pdf_forms=True, uncompressed_pdf=False), page.multiline_values()

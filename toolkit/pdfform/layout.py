@@ -1,0 +1,265 @@
+"""The printed layout of an annex, derived from its model, as plain objects for the template.
+
+Nothing here is typed twice: every word comes from ``toolkit.model``.  A blank
+form has ``Table.blank_rows`` rows per table; a filled one as many as the data
+has, at least that.  Values are already written as text (``normalize.to_text``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from ..model.annexes import YMD
+from ..model.fields import Annex, Field, FieldType as T, Row, Section, Table, Text
+from ..model.naming import field_name
+from ..normalize import to_text
+
+PERCENT_UNITS = ("％", "%")
+
+
+@dataclass
+class Input:
+    """One fillable field: a text box, a tick box, or a list."""
+
+    name: str
+    tooltip: str
+    kind: str                      # text | multiline | check | select | date
+    value: str = ""
+    checked: bool = False
+    options: tuple[str, ...] = ()
+    numeric: bool = False
+    lines: int = 1                 # height of a multiline box, in lines
+    width: float | None = None     # mm, for boxes sized to their value or label
+
+
+@dataclass
+class Cell:
+    label: str | None = None       # printed label before the value (None: no label)
+    inputs: list[Input] = dc_field(default_factory=list)
+    unit: str | None = None
+    prefix: str = ""               # printed around the box: （ [box] 年度）
+    suffix: str = ""
+    choices: list[tuple[str, Input]] = dc_field(default_factory=list)   # 租用 □
+    kind: str = "text"
+
+
+@dataclass
+class Head:
+    label: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class Grid:
+    """A table: header rows, body rows of inputs (one list of inputs per column)."""
+
+    id: str
+    head: list[list[Head]]
+    rows: list[tuple[str, list[list[Input]]]]      # (row number text, cells)
+    total: tuple[str, int, list[list[Input]]] | None = None   # (label, colspan, cells)
+    widths: list[float] = dc_field(default_factory=list)
+    images: list[tuple[str, str]] = dc_field(default_factory=list)  # (url, caption) for photos
+
+
+@dataclass
+class Block:
+    kind: str                      # field | multiline | row | table | text | photos
+    cells: list[Cell] = dc_field(default_factory=list)
+    grid: Grid | None = None
+    text: str = ""
+    field_id: str = ""
+
+
+@dataclass
+class Part:
+    id: str
+    title: str | None
+    blocks: list[Block]
+
+
+@dataclass
+class Page:
+    annex: Annex
+    cover: Part | None
+    parts: list[Part]
+    texts: tuple[str, ...]
+    filled: bool
+
+    def multiline_values(self) -> dict[str, str]:
+        """Values of multiline boxes, set in the PDF after rendering (WeasyPrint would print them)."""
+        out = {}
+        parts = ([self.cover] if self.cover else []) + self.parts
+        for p in parts:
+            for b in p.blocks:
+                for c in b.cells:
+                    for i in c.inputs:
+                        if i.kind == "multiline" and i.value:
+                            out[i.name] = i.value
+        return out
+
+
+def _tooltip(label: str, row: int | None = None, table: Table | None = None) -> str:
+    return f"{label}（第{row}行）" if row else label
+
+
+def _lines_for(text: str, per_line: int, minimum: int) -> int:
+    n = 0
+    for para in (text or "").split("\n"):
+        n += max(1, -(-len(para) // per_line))
+    return max(minimum, n + 1 if text else minimum)
+
+
+def _input(annex: Annex, f: Field, value, *, table: Table | None = None, row: int | None = None,
+           per_line: int = 40, min_lines: int = 3, tooltip: str | None = None) -> Input:
+    name = field_name(annex.id, f.id, table=table.id if table else None, row=row)
+    tip = tooltip or _tooltip(table.column_label(f.id) if table else f.label, row)
+    text = to_text(f, value)
+    if f.type is T.MULTILINE:
+        return Input(name, tip, "multiline", text, lines=_lines_for(text, per_line, min_lines))
+    if f.type is T.CHOICE and f.choice_list:
+        return Input(name, tip, "select", text, options=f.choices)
+    if f.type is T.DATE and f.blank == YMD and table is None:
+        return Input(name, tip, "date", text)
+    return Input(name, tip, "text", text, numeric=f.type.numeric, width=_width(f, text, table))
+
+
+def _width(f: Field, text: str, table: Table | None) -> float | None:
+    """Width in mm of a one-line box outside tables: room for the value (10 pt)."""
+    if table is not None:
+        return None
+    base = 20.0 if f.type.numeric else 32.0
+    if f.type in (T.TEXT, T.EMAIL, T.URL) and not f.type.numeric:
+        base = 45.0
+    need = sum(1.95 if ch.isascii() else 3.6 for ch in text) + 3
+    return round(min(150.0, max(base, need)), 1)
+
+
+def _choice_inputs(annex: Annex, f: Field, value, *, table=None, row=None) -> list[tuple[str, Input]]:
+    out = []
+    for k, choice in enumerate(f.choices, 1):
+        name = field_name(annex.id, f.id, table=table.id if table else None, row=row, option=k)
+        label = table.column_label(f.id) if table else f.label
+        out.append((choice, Input(name, _tooltip(f"{label}：{choice}", row), "check",
+                                  checked=(value == choice))))
+    return out
+
+
+def _cell(annex: Annex, f: Field, values: dict, per_line: int = 40, min_lines: int = 3) -> Cell:
+    value = values.get(f.id)
+    if f.type is T.CHOICE and not f.choice_list:
+        return Cell(f.label if f.printed else None, choices=_choice_inputs(annex, f, value), kind="choice")
+    inp = _input(annex, f, value, per_line=per_line, min_lines=min_lines)
+    cell = Cell(f.label if f.printed else None, [inp], f.unit, kind=inp.kind)
+    if f.blank and f.blank != YMD:
+        # （  年度）: the box stands inside the printed words
+        if f.blank.startswith("（"):
+            cell.prefix, cell.suffix = "（", f.blank[1:]
+        else:
+            cell.suffix = f.blank
+    return cell
+
+
+def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, values: dict,
+          filled: bool, base_url) -> Grid:
+    cols = [c for c in t.columns if c.type is not T.IMAGE]
+    head_top: list[Head] = []
+    head_sub: list[Head] = []
+    two = bool(t.groups) or bool(t.choice_columns)
+    if t.numbered:
+        head_top.append(Head(t.number_label, rowspan=2 if two else 1))
+    done_groups = set()
+    for c in cols:
+        width = len(c.choices) if c.id in t.choice_columns else 1
+        g = t.group_of(c.id)
+        label = c.label + (c.unit if c.unit in PERCENT_UNITS else "")
+        if g is None:
+            head_top.append(Head(label, rowspan=2 if two else 1))
+            continue
+        if g.label not in done_groups:
+            done_groups.add(g.label)
+            span = sum(len(t.column(x).choices) if x in t.choice_columns else 1 for x in g.columns)
+            head_top.append(Head(g.label, colspan=span))
+        if c.id in t.choice_columns:
+            head_sub.extend(Head(ch) for ch in c.choices)
+        else:
+            head_sub.append(Head(label))
+    head = [head_top] + ([head_sub] if two else [])
+    n = max(t.blank_rows, len(rows)) if filled else t.blank_rows
+    body = []
+    for i in range(1, n + 1):
+        data = rows[i - 1] if i <= len(rows) else {}
+        cells = []
+        for c in cols:
+            if c.id in t.choice_columns:
+                cells.extend([[inp] for _, inp in _choice_inputs(annex, c, data.get(c.id), table=t, row=i)])
+            else:
+                cells.append([_input(annex, c, data.get(c.id), table=t, row=i, per_line=12, min_lines=1)])
+        body.append((str(i) if t.numbered else "", cells))
+    total = None
+    if t.total_label and total_row is not None:
+        by_col = dict(zip(t.total_columns, total_row.fields))
+        cells = []
+        first = True
+        span = (1 if t.numbered else 0)
+        for c in cols:
+            f = by_col.get(c.id)
+            if f is None and first:
+                span += 1
+                continue
+            first = False
+            cells.append([_input(annex, f, values.get(f.id), tooltip=f.label)] if f else [])
+        total = (t.total_label, span, cells)
+    return Grid(t.id, head, body, total)
+
+
+def _photos(annex: Annex, t: Table, rows: list[dict], filled: bool, urls) -> Grid:
+    body = []
+    images = []
+    n = max(1, len(rows)) if filled else t.blank_rows
+    for i in range(1, n + 1):
+        data = rows[i - 1] if i <= len(rows) else {}
+        cells = [[_input(annex, c, data.get(c.id), table=t, row=i, min_lines=1)] for c in t.columns]
+        body.append(("", cells))
+        if data.get("file") and urls is not None:
+            images.append((urls(data["file"]), to_text(t.columns[1], data.get("caption"))))
+    return Grid(t.id, [], body, images=images)
+
+
+def _part(annex: Annex, sec: Section, values: dict, filled: bool, urls) -> Part:
+    blocks: list[Block] = []
+    items = list(sec.items)
+    consumed = set()
+    for k, item in enumerate(items):
+        if k in consumed:
+            continue
+        if isinstance(item, Text):
+            blocks.append(Block("text", text=item.text))
+        elif isinstance(item, Table):
+            rows = values.get(item.id) or []
+            if any(c.type is T.IMAGE for c in item.columns):
+                blocks.append(Block("photos", grid=_photos(annex, item, rows, filled, urls)))
+                continue
+            total_row = None
+            if item.total_label and k + 1 < len(items) and isinstance(items[k + 1], Row):
+                total_row = items[k + 1]
+                consumed.add(k + 1)
+            blocks.append(Block("table", grid=_grid(annex, item, rows, total_row, values, filled, urls)))
+        elif isinstance(item, Row):
+            multi = any(f.type is T.MULTILINE for f in item.fields)
+            per = 40 // len(item.fields)
+            blocks.append(Block("mrow" if multi else "row",
+                                cells=[_cell(annex, f, values, per_line=per) for f in item.fields]))
+        elif isinstance(item, Field):
+            cell = _cell(annex, item, values, per_line=36 if sec.title else 44)
+            kind = {"multiline": "multiline", "date": "date"}.get(cell.kind, "field")
+            blocks.append(Block(kind, cells=[cell], field_id=item.id))
+    return Part(sec.id, sec.title, blocks)
+
+
+def page(annex: Annex, data: dict | None = None, urls=None) -> Page:
+    """The layout of ``annex``; ``data`` the annex's part of the application (None: blank)."""
+    values = data or {}
+    filled = data is not None
+    cover = _part(annex, annex.cover, values, filled, urls) if annex.cover else None
+    parts = [_part(annex, s, values, filled, urls) for s in annex.sections]
+    return Page(annex, cover, parts, annex.texts, filled)
