@@ -1,0 +1,37 @@
+"""附件7 复核申请推荐表 for a recognised platform (第十五条).
+
+The form is annex 1's content for a 复核单位, so it is pre-filled from the
+platform's annex 1 (or a returned annex 7): same field ids, the last three
+years of operations up to the year before the review, and the bureau's 复核意见
+left for the bureau.  The check's findings on articles 15 and 16 (validity,
+complaints, missed reports, blacklist, penalties) go beside it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import annex
+
+ANNEX1, ANNEX7 = annex(1), annex(7)
+SHARED = ({n.id for n in ANNEX1.nodes()} & {n.id for n in ANNEX7.nodes()})
+
+
+def review_data(data: dict, as_of: dt.date) -> dict:
+    """``data`` with an annex 7 built from annex 1 when it has none."""
+    out = dict(data)
+    a7 = dict(data.get("annex7") or {})
+    a1 = data.get("annex1") or {}
+    for key in SHARED:
+        if key not in a7 and key in a1 and key != "bureau_opinion":
+            a7[key] = a1[key]
+    ops = sorted(a7.get("operations") or [], key=lambda r: r.get("year") or 0)
+    recent = [r for r in ops if (r.get("year") or 0) < as_of.year]
+    a7["operations"] = (recent or ops)[-3:]
+    out["annex7"] = a7
+    return out
+
+
+def review_findings(report):
+    """The findings of articles 15 and 16, then the rest, as the check gives them."""
+    own = [f for f in report.findings + report.passed if f.article in (15, 16)]
+    return own
