@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .config import CheckConfig
 from .findings import FAIL, INFO, PASS, RANK, SEVERITIES, VERIFY, Finding
@@ -80,13 +81,8 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
-        from jinja2 import Environment, FileSystemLoader, select_autoescape
-        from ..resources import template_path
-        path = template_path("check_report.html")
-        env = Environment(loader=FileSystemLoader(str(path.parent)),
-                          autoescape=select_autoescape(["html"], default=True),
-                          trim_blocks=True, lstrip_blocks=True)
-        return env.get_template(path.name).render(
+        env, name = _environment()
+        return env.get_template(name).render(
             report=self, groups=[(s, self.by_severity(s)) for s in (FAIL, VERIFY, INFO, PASS)],
             counts=self.counts, as_of_source=_AS_OF[self.config.as_of_source],
             quotes=self.quotes(), generated=dt.date.today().isoformat())
@@ -97,6 +93,17 @@ class Report:
         for f in self.findings + self.passed:
             seen.setdefault((f.article, f.item or 0), (f.citation, _quote(f)))
         return [seen[k] for k in sorted(seen)]
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from ..resources import template_path
+    path = template_path("check_report.html")
+    env = Environment(loader=FileSystemLoader(str(path.parent)),
+                      autoescape=select_autoescape(["html"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env, path.name
 
 
 _AS_OF = {"config": "指定日期", "annex1.fill_date": "按附件1填报日期", "today": "当天"}
