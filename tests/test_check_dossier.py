@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from check_helpers import one, results, run, variant
-from toolkit.check import FAIL, PASS, VERIFY, check
+from toolkit.check import FAIL, INFO, PASS, VERIFY, check
 from toolkit.check.dossier import item_titles
 
 
@@ -38,7 +38,8 @@ def test_items_given_missing_ones_fail_with_their_title(good_data):
     items = {6: ["licence.jpg"], "7": "audit.pdf", 8: ["org.png"], 9: [], 10: ["other.pdf"]}
     r = check(good_data, {"as_of": dt.date(2026, 3, 15)}, items)
     by_item = {f.item: f for f in results(r, "a9.item")}
-    assert [n for n, f in by_item.items() if f.severity == FAIL] == [9, 11]
+    assert [n for n, f in by_item.items() if f.severity == FAIL] == [9]
+    assert by_item[11].severity == INFO and "自动生成" in by_item[11].actual
     assert by_item[9].title == "从业资格、资质、认定证书、荣誉证书（证明）复印件"
     assert by_item[7].actual == "audit.pdf"
     assert not results(r, "a9.items_unchecked")

@@ -131,3 +131,37 @@ def test_html_report_is_escaped_chinese_and_printable(failing):
     assert "第五条第（一）项" in html and "附：所引条文" in html
     assert "年服务中小企业不少于50家" in html          # the regulation's own words
     assert "annex3.applicant" in html
+
+
+def test_html_report_prints_without_warnings(failing, caplog):
+    import logging
+    from weasyprint import HTML
+    with caplog.at_level(logging.WARNING):
+        doc = HTML(string=check(failing).to_html()).render()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert 3 <= len(doc.pages) <= 12
+
+
+def test_exit_code(good_data, failing):
+    assert check(good_data).exit_code == 0 and check(failing).exit_code == 1
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"annex1": {}},
+    {"annex1": {"staff_count": "十二", "operations": [{"year": "2025", "served_count": "多"}],
+                "investors": "not a table", "reg_date": "2018-02-30"},
+     "annex3": {"staff": ["not a row", {"education": 5}]}, "annex5": {"enterprises": None},
+     "declared": {"training_person_times": "很多"}, "record": {"complaints": "两次"}},
+], ids=["empty", "empty annex1", "unvalidated junk"])
+def test_check_never_raises_on_odd_data(data):
+    import datetime as dt
+    r = check(data, today=dt.date(2026, 3, 15))
+    assert r.blocking                       # annexes are missing
+    assert r.to_text() and r.to_json() and r.to_html()
+
+
+def test_field_mistakes_sample_checks(sample_path):
+    r = check(sample("field-mistakes.yaml"))
+    # the impossible 注册日期 was dropped by validation: the rule asks for it
+    assert one(r, "a5.operating_years").severity == VERIFY

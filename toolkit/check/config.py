@@ -137,7 +137,8 @@ class CheckConfig:
         """This configuration with ``as_of`` fixed for ``data`` (see the class docstring)."""
         if self.as_of is not None:
             return dataclasses.replace(self, as_of_source="config")
-        filled = (data.get("annex1") or {}).get("fill_date")
+        a1 = data.get("annex1")
+        filled = a1.get("fill_date") if isinstance(a1, dict) else None
         if filled:
             try:
                 return dataclasses.replace(self, as_of=dt.date.fromisoformat(str(filled)),

@@ -3,8 +3,9 @@
 Items （一）–（五） are the annexes: present when the data has annexes 1–5.
 Items （六）–（十一） are documents: ``items`` maps an item number to the
 files given for it (``{6: ["licence.pdf"], 7: [...]}``; keys may be strings).
-Without ``items`` nothing is known about them and each is 需核实; with
-``items``, an item without a file is 不符合.
+Without ``items`` nothing is known about them and one 需核实 lists them; with
+``items``, an item without a file is 不符合, except （十一） the declaration,
+which the dossier binder generates (提示: to be signed and sealed).
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from functools import lru_cache
 
 from . import facts
 from .config import CheckConfig
-from .findings import FAIL, PASS, VERIFY, Finding, Location, loc, num
+from .findings import FAIL, INFO, PASS, VERIFY, Finding, Location, loc, num
 from ..regulation import _cn_number, article
 
 _ITEM = re.compile(r"（([一二三四五六七八九十]+)）\s*(.+?)[；。]?\s*$", re.M)
+DECLARATION = 11    # （十一）对申报材料真实性的声明: the dossier binder generates it
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
@@ -57,6 +59,10 @@ def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> lis
                                evidence="" if present else f"填写并提交附件{n}"))
         elif items is None:
             continue
+        elif n == DECLARATION and not given.get(n):
+            out.append(Finding(INFO, "a9.item", 9, n, title, "随申报材料提交", "装订时自动生成", [],
+                               note="qhsme 装订时生成真实性声明页，须由申报单位签字盖章；"
+                                    "也可在材料清单中给出盖章后的扫描件"))
         else:
             files = given.get(n, [])
             out.append(Finding(PASS if files else FAIL, "a9.item", 9, n, title, "随申报材料提交",

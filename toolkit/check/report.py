@@ -28,6 +28,11 @@ class Report:
         return any(f.severity == FAIL for f in self.findings)
 
     @property
+    def exit_code(self) -> int:
+        """0 when nothing blocks, 1 when there is any 不符合."""
+        return 1 if self.blocking else 0
+
+    @property
     def counts(self) -> dict[str, int]:
         c = {s: 0 for s in SEVERITIES}
         for f in self.findings + self.passed:

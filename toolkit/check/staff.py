@@ -39,7 +39,7 @@ class Qualification:
 
 
 def is_college(education: str | None) -> bool:
-    s = (education or "").strip().lower()
+    s = str(education or "").strip().lower()
     if not s or "肄业" in s:
         return False
     # 中专 never counts, but "中专、大专" (both) does: look outside the word 中专.
@@ -48,7 +48,7 @@ def is_college(education: str | None) -> bool:
 
 
 def is_mid_title(certificate: str | None) -> bool:
-    s = (certificate or "").strip()
+    s = str(certificate or "").strip()
     if not s:
         return False
     if any(w in s for w in JUNIOR_WORDS):
