@@ -52,6 +52,14 @@ class Report:
         return "通过"
 
     def to_json(self) -> dict:
+        """Plain data for programs.  Keys never change within ``format``
+        ``qhsme-check/1``: application {id, unit, platform, city, region},
+        as_of (ISO date), as_of_source (config | annex1.fill_date | today),
+        blocking, counts {severity: n}, findings and passed (lists of
+        ``Finding.to_json``: severity, rule, article, item, citation, title,
+        requirement, actual, threshold, value, where [{annex, table, row, field,
+        label, path}], note, tags, evidence), config (every ``CheckConfig`` field).
+        Findings are ordered by severity, article, item, then rule order."""
         return {
             "format": FORMAT,
             "application": dict(self.application),
