@@ -242,3 +242,54 @@ def check(data, fmt, as_of, config, manifest, out):
     else:
         click.echo(text, nl=False)
     sys.exit(1 if report.blocking else 0)
+
+
+_format_option = click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all",
+                              show_default=True, help="格式：Word（docx）、PDF，或两者。")
+_annex_option = click.option("--annex", "annexes", type=click.IntRange(1, 7), multiple=True,
+                             help="只生成某个附件（可重复，如 --annex 3 --annex 5）；默认附件1–7。")
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
+@_format_option
+@_annex_option
+def forms(out, fmt, annexes):
+    """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf），供申报单位下载填写。"""
+    from .forms import write_blank_forms
+    for p in write_blank_forms(out, fmt, annexes):
+        click.echo(f"已写入 {p}")
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
+@_format_option
+@_annex_option
+@click.option("--flatten", is_flag=True, help="PDF 打印版：不保留可填写字段。")
+def fill(data, out, fmt, annexes, flatten):
+    """用申报数据文件 DATA 生成已填写的附件（.docx 与 .pdf）。"""
+    from .forms import write_filled_forms
+    for p in write_filled_forms(data, out, fmt, annexes, flatten):
+        click.echo(f"已写入 {p}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。默认只允许本机访问；设为 0.0.0.0 等其他地址时必须设置口令。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口。")
+@click.option("--token", envvar="QHSME_TOKEN", help="访问口令（也可用环境变量 QHSME_TOKEN）；他人访问本机网页时须输入。")
+@click.option("--max-mb", type=click.IntRange(1, 10240), default=300, show_default=True,
+              help="每次上传的最大总大小（MB）。")
+@click.option("--max-files", type=click.IntRange(1, 100000), default=500, show_default=True,
+              help="每次上传的最多文件数。")
+@click.option("--keep-minutes", type=click.IntRange(1, 10080), default=60, show_default=True,
+              help="上传的文件和处理结果保留多少分钟，之后自动删除。")
+def serve(host, port, token, max_mb, max_files, keep_minutes):
+    """启动本机网页：下载表格、批量解析回收材料、自检与装订。
+
+    在浏览器中打开显示的地址即可使用。上传的文件只保存在本机临时文件夹中，到期自动删除。
+    """
+    from .web import serve as run
+    run(host, port, {"token": token or None, "max_mb": max_mb, "max_files": max_files,
+                     "ttl": keep_minutes * 60}, announce=click.echo)

@@ -1,38 +1,105 @@
 """``qhsme demo``: the whole flow on the bundled sample, one stage after another.
 
-Each stage of the toolkit adds itself here, so a newcomer sees every output
-in one folder.  Yields one line of Chinese progress per step.
+Every stage of the toolkit joins here, so a newcomer sees each output in one
+folder: the validated data, blank and filled forms, the data parsed back from
+the filled forms, the check report, the bound dossier, and the bureau's
+annex 6 summary and reporting calendar.  Yields one line of Chinese progress
+per step.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
-from .datafile import load, save, write_atomic
-from .errors import DataProblems
+from .datafile import save, write_atomic
 from .resources import samples_dir
 from .schema import json_schema
-from .validate import validate
 
 DEFAULT_SAMPLE = "xining-complete.yaml"
 
 
 def run_demo(out: Path, sample: Path | None = None):
+    from .forms import load_valid, write_blank_forms, write_filled_forms
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     sample = Path(sample) if sample else samples_dir() / DEFAULT_SAMPLE
     yield f"示例数据：{sample}"
 
-    result = validate(load(sample))
-    if not result.ok:
-        for p in result.problems:
-            p.file = str(sample)
-        raise DataProblems(result.problems, file=str(sample))
+    data = load_valid(sample)                     # raises with every problem listed
+    out.mkdir(parents=True, exist_ok=True)
     data_file = out / "application.json"
-    save(result.data, data_file)
-    yield f"1. 校验通过（{len(result.problems)} 条提示），规范化数据：{data_file}"
+    save(data, data_file)
+    yield f"1. 校验通过，规范化数据：{data_file}"
+    write_atomic(out / "schema.json", (json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n").encode())
+    yield f"   数据文件的 JSON Schema：{out / 'schema.json'}"
 
-    schema_file = out / "schema.json"
-    write_atomic(schema_file, (json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n").encode())
-    yield f"2. 数据文件的 JSON Schema：{schema_file}"
+    blank = out / "1-空白表格"
+    write_blank_forms(blank, "all", index=False)
+    yield f"2. 空白可填写表格（附件1–7，Word 与 PDF）：{blank}"
+
+    filled = out / "2-已填表格"
+    write_filled_forms(sample, filled, "all")
+    printed = out / "3-打印版"
+    write_filled_forms(sample, printed, "pdf", flatten=True)
+    yield f"3. 已填写的表格：{filled}；打印版（无字段）：{printed}"
+
+    yield from _parse_back(data, filled, out)
+
+    from .check.service import run_check
+    report, html = run_check(sample, fmt="html", manifest=samples_dir() / "dossier.yaml")
+    write_atomic(out / "检查报告.html", html.encode("utf-8"))
+    yield f"5. 检查：{report.verdict}。报告：{out / '检查报告.html'}"
+
+    from .dossier.bind import bind
+    bound = bind(samples_dir() / "dossier.yaml", out / "4-装订", copies=2, package=True)
+    yield f"6. 按第九条顺序装订：共 {bound.page_count} 页，正本、副本与电子版：{out / '4-装订'}"
+
+    yield from _bureau(out)
     yield f"完成。输出目录：{out.resolve()}"
+
+
+def _parse_back(data: dict, filled: Path, out: Path):
+    from .parse import parse_paths
+    for ext in ("pdf", "docx"):
+        result = parse_paths(sorted(filled.glob(f"annex*.{ext}")))
+        same = total = 0
+        for key, block in data.items():
+            if key.startswith("annex"):
+                s, t = _agree(block, result.data.get(key) or {})
+                same, total = same + s, total + t
+        save(result.data, out / f"解析结果-{ext}.json")
+        yield (f"4. 从已填 {ext.upper()} 解析回数据：{len(result.files)} 个文件，"
+               f"{same}/{total} 个值与原数据一致（照片为图片，不计），问题 {len(result.problems)} 个："
+               f"{out / f'解析结果-{ext}.json'}")
+
+
+def _agree(original: dict, parsed: dict) -> tuple[int, int]:
+    """(values read back equal, values) of one annex; photo rows are pictures, not values."""
+    same = total = 0
+    for key, value in original.items():
+        if key == "photos":
+            continue
+        if isinstance(value, list):
+            got = parsed.get(key) or []
+            for i, row in enumerate(value):
+                other = got[i] if i < len(got) else {}
+                for col, v in row.items():
+                    total += 1
+                    same += other.get(col) == v
+        else:
+            total += 1
+            same += parsed.get(key) == value
+    return same, total
+
+
+def _bureau(out: Path):
+    from .bureau.calendar import deadlines, to_ics
+    from .bureau.service import make_summary
+    s = samples_dir()
+    inputs = [s / "xining-complete.yaml", s / "xining-fails-conditions.yaml", s / "yushu-qingnan.yaml"]
+    summary = make_summary(inputs, 2025, out / "附件6汇总表.xlsx",
+                           header={"bureau": "西宁市工业和信息化局", "fill_date": "2026-01-20"})
+    recognized = dt.date(2026, 6, 30)
+    write_atomic(out / "报送日历.ics", to_ics(deadlines(recognized), recognized).encode("utf-8"))
+    yield (f"7. 主管部门：{len(summary.rows)} 个平台的附件6汇总表 {out / '附件6汇总表.xlsx'}；"
+           f"报送日历 {out / '报送日历.ics'}")
