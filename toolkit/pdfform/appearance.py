@@ -157,6 +157,21 @@ def text_stream(text: str, faces: list[Face], size: float, w: float, h: float, *
     else:
         text = text.replace("\n", " ")
         size = min(size, max(MIN_SIZE, (h - 1) / 1.1))
+        two = min(size, (h - 2 * PAD) / 2.5)
+        if width(text, faces, min(size, 6.5)) > avail and two >= 5:
+            # too long for one readable line: two lines, centred as a block
+            while len(wrap(text, faces, two, avail)) > 2 and two > MIN_SIZE:
+                two = max(MIN_SIZE, two - 0.25)
+            lines = wrap(text, faces, two, avail)[:2]
+            lead = two * 1.2
+            y = h / 2 + (len(lines) - 1) * lead / 2 - two * 0.38
+            parts = []
+            for line in lines:
+                lw = width(line, faces, two)
+                x = PAD if align == "left" else max(PAD, (w - lw) / 2)
+                parts.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {_show(line, faces, two)}")
+                y -= lead
+            return f"/Tx BMC q BT 0 g {' '.join(parts)} ET Q EMC"
         while width(text, faces, size) > avail and size > MIN_SIZE:
             size = max(MIN_SIZE, size - 0.25)
         tw = width(text, faces, size)

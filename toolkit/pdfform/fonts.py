@@ -142,8 +142,9 @@ def field_chars() -> set[int]:
 # --- building -------------------------------------------------------------------------------
 
 def _load(path: Path, index: int):
+    """The whole font, read from memory (no file left open)."""
     from fontTools.ttLib import TTFont
-    return TTFont(str(path), fontNumber=index, lazy=False)
+    return TTFont(io.BytesIO(path.read_bytes()), fontNumber=index, lazy=False)
 
 
 def _subset(font, unicodes: set[int]):
@@ -286,14 +287,16 @@ def fonts() -> FontSet:
 @lru_cache(maxsize=4)
 def cmap_of(path: Path) -> dict[int, str]:
     from fontTools.ttLib import TTFont
-    return TTFont(str(path), lazy=True).getBestCmap()
+    with TTFont(str(path), lazy=True) as font:
+        return dict(font.getBestCmap())
 
 
 @lru_cache(maxsize=1)
 def _source_cmap() -> dict[int, str]:
     fs = fonts()
     from fontTools.ttLib import TTFont
-    return TTFont(str(fs.source), fontNumber=fs.source_index, lazy=True).getBestCmap()
+    with TTFont(str(fs.source), fontNumber=fs.source_index, lazy=True) as font:
+        return dict(font.getBestCmap())
 
 
 def missing(text: str, path: Path) -> str:
@@ -306,7 +309,6 @@ def missing(text: str, path: Path) -> str:
 def rare_font(chars: str, family: str = "QhsmeRare") -> bytes:
     """A tiny TrueType font with ``chars`` from the source font; characters the source lacks
     get a last-resort glyph (a box with the code point in hex)."""
-    from fontTools.ttLib import TTFont
     fs = fonts()
     src_cmap = _source_cmap()
     have = {ord(c) for c in chars if ord(c) in src_cmap}

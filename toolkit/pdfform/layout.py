@@ -209,7 +209,24 @@ def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, value
             first = False
             cells.append([_input(annex, f, values.get(f.id), tooltip=f.label)] if f else [])
         total = (t.total_label, span, cells)
-    return Grid(t.id, head, body, total)
+    return Grid(t.id, head, body, total, widths=_widths(t, cols))
+
+
+_TYPE_WEIGHT = {T.PHONE: 3.0, T.DATE: 2.6, T.EMAIL: 3.2, T.URL: 3.2, T.YEAR: 1.4, T.INTEGER: 1.4,
+                T.NUMBER: 1.5, T.AMOUNT: 1.7, T.PERCENT: 1.5, T.TEXT: 3.0, T.MULTILINE: 4.0}
+
+
+def _widths(t: Table, cols: list[Field]) -> list[float]:
+    """Column widths in % of the table: from the value type and the header length."""
+    w: list[float] = [0.9] if t.numbered else []
+    for c in cols:
+        if c.id in t.choice_columns:
+            w.extend(max(1.3, 0.45 * len(ch)) for ch in c.choices)
+            continue
+        label_room = min(len(c.label), 5 if c.type.numeric else 9) * 0.42
+        w.append(max(_TYPE_WEIGHT.get(c.type, 2.0), label_room))
+    total = sum(w)
+    return [round(100 * x / total, 2) for x in w]
 
 
 def _photos(annex: Annex, t: Table, rows: list[dict], filled: bool, urls) -> Grid:
