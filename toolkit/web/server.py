@@ -1,0 +1,52 @@
+"""Start the web page with waitress, a production WSGI server.
+
+The page binds to 127.0.0.1 unless told otherwise; any other address makes
+the page reachable from the network, so a token (password) is then required.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+from ..errors import QhsmeError
+from .app import MB, WebConfig, create_app
+
+
+class UnsafeHost(QhsmeError):
+    """Listening on the network without a token."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_host(host: str, token: str | None) -> None:
+    if not is_loopback(host) and not token:
+        raise UnsafeHost(f"监听地址 {host} 可被其他电脑访问，必须设置口令："
+                         "加 --token 口令，或设置环境变量 QHSME_TOKEN；只在本机使用请去掉 --host")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | None = None,
+          announce=print) -> None:
+    cfg = WebConfig.resolve(config)
+    check_host(host, cfg.token)
+    import waitress
+    app = create_app(cfg)
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"已启动：在浏览器中打开 http://{shown}:{port}/   （按 Ctrl+C 停止）")
+    if cfg.token:
+        announce("其他电脑访问时需输入启动时设置的口令。")
+    try:
+        waitress.serve(app, host=host, port=port, threads=8, ident="qhsme",
+                       max_request_body_size=cfg.max_mb * MB + MB, _quiet=True)
+    except OSError as e:
+        if e.errno in (98, 48, 10048) or isinstance(e, socket.gaierror):
+            raise QhsmeError(f"无法在 {host}:{port} 启动（{e.strerror or e}）：端口可能已被占用，请换一个 --port")
+        raise
+    finally:
+        app.extensions["qhsme_jobs"].close()

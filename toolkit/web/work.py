@@ -1,0 +1,311 @@
+"""What a job does, off the request thread: the clerk's batch and the applicant's self-check.
+
+Both write their downloads into the job's folder and leave what the page shows
+in ``job.result``.  Names shown are the names the browser sent; files on disk
+only ever have generated names.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import QhsmeError
+from ..problems import ERROR, WARNING, Problem
+from .grouping import DATA_SUFFIXES, Application, Upload, group
+
+MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再试）"
+
+
+# ---------------------------------------------------------------- parsing
+
+def parse_files(files: list[tuple[Path, str]], progress=None):
+    """One application's files -> ``ParseResult``-like (validated, sources, problems); never raises."""
+    from ..parse import parse_file
+    from ..parse.assemble import assemble
+    parsed = []
+    for path, shown in files:
+        try:
+            pf = parse_file(path)
+        except Exception as e:  # noqa: BLE001 - one file never stops the rest
+            from ..parse import ParsedFile
+            pf = ParsedFile(file=str(path))
+            pf.problem(f"处理时出错（{type(e).__name__}）", fix="请把此文件发给维护人员")
+        pf.file = shown
+        for p in pf.problems:
+            p.file = shown
+        if pf.annex is None and not pf.problems:
+            pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用“下载表格”中的表格填写")
+        parsed.append(pf)
+        if progress:
+            progress()
+    validated, sources = assemble(parsed)
+    data = dict(validated.data)
+    if sources:
+        data["sources"] = dict(sorted(sources.items()))
+    return validated, data
+
+
+def run_check(data: dict, items=None):
+    """(report, None) or (None, message) when the check cannot run."""
+    try:
+        from ..check import check
+    except ImportError as e:
+        return None, MISSING.format(what=f"检查（{e.name}）")
+    if not any(k.startswith("annex") for k in data):
+        return None, "没有读出任何附件的数据，无法检查"
+    try:
+        return check(data, None, items), None
+    except QhsmeError as e:
+        return None, str(e)
+    except Exception as e:  # noqa: BLE001
+        return None, f"检查时出错（{type(e).__name__}: {str(e)[:200]}）"
+
+
+def findings_rows(report) -> list[dict]:
+    """The report's findings as plain rows for a table (passed rules last)."""
+    rows = []
+    for f in list(report.findings) + list(report.passed):
+        rows.append({"severity": f.severity, "citation": f.citation, "title": f.title,
+                     "requirement": f.requirement, "actual": f.actual,
+                     "where": "；".join(str(w) for w in f.where),
+                     "note": f.note, "evidence": f.evidence})
+    return rows
+
+
+def problem_rows(problems: list[Problem]) -> list[dict]:
+    from ..model import BY_ID
+    out = []
+    for p in problems:
+        block = BY_ID.get(p.annex) if p.annex else None
+        where = " ".join(x for x in (block.name if block else "", f"第{p.row}行" if p.row else "",
+                                     p.label or "") if x)
+        out.append({"severity": p.severity, "file": p.file or "", "where": where, "message": p.message,
+                    "fix": p.fix, "value": p.value or ""})
+    return out
+
+
+# ---------------------------------------------------------------- the clerk's batch
+
+def run_batch(job, uploads: list[Upload]) -> None:
+    job.stage = "整理上传的文件"
+    apps: list[Application] = group(uploads, job.dir / "unzipped")
+    job.total = sum(len(a.files) for a in apps) or 1
+    job.stage = "解析中"
+    results, all_apps, all_problems = [], [], []
+    for a in apps:
+        validated, data = parse_files(a.files, progress=job.advance)
+        problems = a.problems + validated.problems
+        if not a.files and not a.problems:
+            problems.append(Problem("没有可解析的表格文件（.pdf/.docx）"))
+        report, why = run_check(validated.data) if validated.data else (None, None)
+        if data and any(k.startswith("annex") for k in data):
+            data.setdefault("id", a.id)
+            all_apps.append((a.id, data))
+        all_problems += problems
+        results.append({"id": a.id, "files": [s for _, s in a.files], "problems": problem_rows(problems),
+                        "errors": sum(p.severity == ERROR for p in problems),
+                        "findings": findings_rows(report) if report else [],
+                        "counts": report.counts if report else {}, "verdict": report.verdict if report else "",
+                        "check_note": why or ("" if report else "没有读出数据，未检查"),
+                        "report_json": report.to_json() if report else None})
+    if not apps:
+        job.done = job.total
+    job.stage = "生成汇总表"
+    _batch_outputs(job, all_apps, all_problems, results)
+    job.result = {"applications": results, "files": sum(len(a.files) for a in apps)}
+
+
+def _batch_outputs(job, apps, problems, results) -> None:
+    from ..export import csv_text, workbook
+    wb = workbook(apps, problems)
+    ws = wb.create_sheet("检查结论")
+    ws.append(["申报编号", "结论", "条款", "检查事项", "要求", "实际", "位置", "说明", "需要做的"])
+    for r in results:
+        for f in r["findings"]:
+            ws.append([r["id"], f["severity"], f["citation"], f["title"], f["requirement"], f["actual"],
+                       f["where"], f["note"], f["evidence"]])
+    out = job.dir / "out"
+    out.mkdir(exist_ok=True)
+    wb.save(out / "batch.xlsx")
+    (out / "batch.csv").write_bytes(csv_text(apps, problems).encode("utf-8-sig"))
+    checks = {r["id"]: r["report_json"] for r in results}
+    doc = {"applications": [{"id": aid, "data": d, "check": checks.get(aid)} for aid, d in apps],
+           "problems": [p.to_dict() for p in problems]}
+    (out / "batch.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n",
+                                    encoding="utf-8")
+    job.add_output("xlsx", out / "batch.xlsx", "解析汇总.xlsx")
+    job.add_output("csv", out / "batch.csv", "解析汇总.csv")
+    job.add_output("json", out / "batch.json", "解析汇总.json")
+
+
+# ---------------------------------------------------------------- the applicant's self-check
+
+def run_self(job, data_uploads: list[Upload], item_uploads: dict[int, list[Upload]], options: dict) -> None:
+    from ..dossier.items import application_items
+    items = {i.number: i for i in application_items()}
+    forms_wanted = options.get("forms", True)
+    job.total = 4
+    result: dict = {"problems": [], "notes": [], "items": []}
+    job.result = result
+    job.stage = "读取申报数据"
+    data, problems = _read_data(job, data_uploads)
+    result["problems"] = problem_rows(problems)
+    job.advance()
+    if not data or not any(k.startswith("annex") for k in data):
+        result["notes"].append("没有读出申报数据：请上传数据文件（YAML/JSON）或填好的附件（PDF/Word）")
+        job.done = job.total
+        return
+    data = _without_outside_photos(data, result)
+    given = {n: [u.shown for u in ups] for n, ups in item_uploads.items() if ups}
+    result["items"] = [{"label": items[n].label, "files": given.get(n, []),
+                        "generated": items[n].generated} for n in sorted(items) if n >= 6]
+    job.stage = "检查"
+    report, why = run_check(data, {n: given.get(n, []) for n in items if n >= 6})
+    if report:
+        (job.dir / "out").mkdir(exist_ok=True)
+        (job.dir / "out" / "report.html").write_text(report.to_html(), encoding="utf-8")
+        job.add_output("report", job.dir / "out" / "report.html", "检查报告.html")
+        result["verdict"] = report.verdict
+        result["counts"] = report.counts
+        result["findings"] = findings_rows(report)
+    else:
+        result["notes"].append(why)
+    job.advance()
+    out = job.dir / "out"
+    out.mkdir(exist_ok=True)
+    (out / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
+                                   encoding="utf-8")
+    job.add_output("data", out / "data.json", "申报数据.json")
+    if forms_wanted:
+        job.stage = "填写表格"
+        _filled_forms(job, data, out, result)
+    job.advance()
+    job.stage = "装订申报材料"
+    _bind(job, data, item_uploads, options, out, result)
+    job.advance()
+
+
+def _read_data(job, uploads: list[Upload]) -> tuple[dict, list[Problem]]:
+    from ..datafile import load
+    from ..validate import validate
+    datafiles = [u for u in uploads if u.suffix in DATA_SUFFIXES]
+    forms = [u for u in uploads if u.suffix not in DATA_SUFFIXES]
+    if datafiles:
+        u = datafiles[0]
+        extra = [Problem("只读取了第一个数据文件，其余上传的文件未使用", file=x.shown, severity=WARNING)
+                 for x in uploads[1:]]
+        try:
+            raw = load(u.path)
+        except QhsmeError as e:
+            return {}, [Problem(e.message, file=u.shown)] + extra
+        v = validate(raw)
+        for p in v.problems:
+            p.file = u.shown
+        return v.data, v.problems + extra
+    if forms:
+        from ..parse import SUFFIXES
+        ok = [(u.path, u.shown) for u in forms if u.suffix in SUFFIXES]
+        bad = [Problem("不是数据文件（YAML/JSON）或表格（PDF/Word），已忽略", file=u.shown, severity=WARNING)
+               for u in forms if u.suffix not in SUFFIXES]
+        validated, data = parse_files(ok)
+        return validated.data, bad + validated.problems
+    return {}, []
+
+
+def _without_outside_photos(data: dict, result: dict) -> dict:
+    """Photo paths in an uploaded data file point at the uploader's disk, not ours: drop them,
+    so no file of this computer is ever read because a data file names it."""
+    from ..model import BLOCKS, FieldType
+    out = json.loads(json.dumps(data, default=str))
+    dropped = 0
+    for block in BLOCKS:
+        values = out.get(block.id)
+        if not isinstance(values, dict):
+            continue
+        for f in block.fields():
+            if f.type is FieldType.IMAGE and values.get(f.id):
+                values[f.id] = None
+                dropped += 1
+        for t in block.tables():
+            for row in values.get(t.id) or []:
+                for c in t.columns:
+                    if c.type is FieldType.IMAGE and isinstance(row, dict) and row.get(c.id):
+                        row[c.id] = None
+                        dropped += 1
+    if dropped:
+        result["notes"].append(f"数据中的 {dropped} 张照片路径指向您电脑上的文件，网页无法读取；"
+                               "填好的表格中照片处留空，请打印后粘贴或用命令行 qhsme 生成")
+    return out
+
+
+def _filled_forms(job, data: dict, out: Path, result: dict) -> None:
+    import zipfile
+    annexes = sorted(int(k[5:]) for k in data if k.startswith("annex") and k[5:].isdigit())
+    writers = []
+    try:
+        from ..pdfform import write_filled as pdf_filled
+        writers.append(("pdf", lambda n, p: pdf_filled(n, data, p, base_dir=job.dir / "none", flatten=False)))
+    except ImportError as e:
+        result["notes"].append(MISSING.format(what=f"PDF表格（{e.name}）"))
+    try:
+        from ..docxform import write_filled as docx_filled
+        writers.append(("docx", lambda n, p: docx_filled(n, data, p, base_dir=job.dir / "none")))
+    except ImportError as e:
+        result["notes"].append(MISSING.format(what=f"Word表格（{e.name}）"))
+    if not writers or not annexes:
+        return
+    forms = out / "forms"
+    forms.mkdir(exist_ok=True)
+    made = []
+    for n in annexes:
+        for ext, write in writers:
+            target = forms / f"附件{n}.{ext}"
+            try:
+                write(n, target)
+                made.append(target)
+            except QhsmeError as e:
+                result["notes"].append(f"附件{n}（{ext.upper()}）未能生成：{e.message}")
+            except Exception as e:  # noqa: BLE001
+                result["notes"].append(f"附件{n}（{ext.upper()}）未能生成：{type(e).__name__}")
+    if made:
+        with zipfile.ZipFile(out / "forms.zip", "w", zipfile.ZIP_DEFLATED) as z:
+            for p in made:
+                z.write(p, p.name)
+        job.add_output("forms", out / "forms.zip", "填好的表格.zip")
+        result["forms"] = [p.name for p in made]
+
+
+def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict, out: Path,
+          result: dict) -> None:
+    import yaml
+    try:
+        from ..dossier.bind import bind
+    except ImportError as e:
+        result["notes"].append(MISSING.format(what=f"装订（{e.name}）"))
+        return
+    from ..dossier.items import application_items
+    numbers = [i.number for i in application_items() if i.annex is None and not i.generated]
+    missing = [n for n in numbers if not item_uploads.get(n)]
+    manifest = {"kind": "application", "data": str(out / "data.json"),
+                "items": {n: [str(u.path) for u in ups] for n, ups in item_uploads.items() if ups}}
+    mpath = job.dir / "manifest.yaml"
+    mpath.write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    dossier = out / "dossier"
+    try:
+        bound = bind(mpath, dossier, copies=2, duplex=bool(options.get("duplex")), draft=bool(missing),
+                     package=bool(options.get("package")))
+    except QhsmeError as e:
+        result["bind_error"] = e.message
+        result["bind_problems"] = problem_rows(list(getattr(e, "problems", [])))
+        return
+    except Exception as e:  # noqa: BLE001
+        result["bind_error"] = f"装订时出错（{type(e).__name__}: {str(e)[:200]}）"
+        return
+    result["draft"] = bool(bound.missing)
+    result["missing"] = [i.label for i in bound.missing]
+    result["pages"] = bound.page_count
+    for n, p in enumerate(bound.outputs, 1):
+        name = ("草稿-" if bound.missing else "") + p.name
+        job.add_output(f"dossier{n}", p, name)
+    result["dossier"] = [(f"dossier{n}", ("草稿-" if bound.missing else "") + p.name)
+                         for n, p in enumerate(bound.outputs, 1)]
