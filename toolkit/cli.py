@@ -273,6 +273,7 @@ def fill(data, out, fmt, annexes, flatten):
     for p in write_filled_forms(data, out, fmt, annexes, flatten):
         click.echo(f"已写入 {p}")
 
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址。默认只允许本机访问；设为 0.0.0.0 等其他地址时必须设置口令。")
