@@ -212,3 +212,40 @@ def test_cli_refusal_exit_code(files, tmp_path):
                                     "--copies", "1"])
     assert res.exit_code == 1
     assert "（八）服务平台组织架构及发展规划" in res.output and "--draft" in res.output
+
+
+@pytest.fixture(scope="module")
+def sample_dossier(tmp_path_factory):
+    """The bundled sample bound as it is: items 1-5 rendered from the data."""
+    out = tmp_path_factory.mktemp("sample")
+    return bind(SAMPLES / "dossier.yaml", out, copies=1), out
+
+
+def test_merged_forms_keep_no_fields_and_one_copy_of_each_font(sample_dossier):
+    import hashlib
+    result, out = sample_dossier
+    with pikepdf.open(result.outputs[0]) as pdf:
+        assert "/AcroForm" not in pdf.Root
+        assert not any("/Annots" in p.obj and any(a.get("/Subtype") == "/Widget" for a in p.Annots)
+                       for p in pdf.pages)
+        programs = []
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.FontDescriptor:
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in obj:
+                        programs.append((obj[key].objgen, hashlib.sha256(obj[key].read_raw_bytes()).digest()))
+        by_hash = {}
+        for objgen, digest in programs:
+            by_hash.setdefault(digest, set()).add(objgen)
+        assert all(len(v) == 1 for v in by_hash.values())       # identical programs are one object
+        sizes = sorted((len(pdf.get_object(next(iter(v))).read_raw_bytes()) for v in by_hash.values()),
+                       reverse=True)
+        assert sizes[0] > 500_000 and sizes[1] < 500_000          # the big field font is there once
+
+
+def test_sample_dossier_items_in_order(sample_dossier):
+    result, out = sample_dossier
+    assert list(result.ranges) == list(range(1, 12)) and not result.missing
+    texts = page_texts(result.outputs[0])
+    assert "申请推荐表" in texts[result.ranges[1][0] - 1]
+    assert "从业人员情况表" in texts[result.ranges[3][0] - 1].replace("\n", "")

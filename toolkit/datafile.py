@@ -13,6 +13,15 @@ from .errors import InputError
 MAX_BYTES = 50 * 1024 * 1024
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()        # what open() would give a new file
+
+
 def load(path) -> dict:
     """The data file as plain Python data.  Raises ``InputError`` naming the file."""
     p = Path(path)
@@ -68,6 +77,7 @@ def write_atomic(path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, p)
     except BaseException:
         try:

@@ -79,13 +79,20 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def _fonts():
-    """(@font-face CSS, font-family) for the generated pages."""
-    try:
-        from ..pdfform.fonts import dossier_font_css
-        return dossier_font_css()
-    except ImportError:
-        return "", "'Noto Serif CJK SC', 'Noto Serif SC', serif"
+def _fonts(text: str):
+    """(@font-face CSS, font-family, URL fetcher) for the generated pages: the forms' serif
+    font, plus a tiny font for characters outside it (堃, 𠀀) found in ``text``."""
+    from ..pdfform import fonts as F
+    from ..pdfform.html import RARE_URL, Fetcher
+    fs = F.fonts()
+    rare_chars = F.missing(text, fs.serif)
+    css = f"@font-face {{ font-family: {F.SERIF_FAMILY}; src: url({fs.serif.as_uri()}); }}\n"
+    family = F.SERIF_FAMILY
+    if rare_chars:
+        css += f"@font-face {{ font-family: QhsmeRareDossier; src: url({RARE_URL}); }}\n"
+        family += ", QhsmeRareDossier"
+    fetcher = Fetcher({fs.serif}, F.rare_font(rare_chars) if rare_chars else None)
+    return css, family, fetcher
 
 
 def plan(manifest: Manifest, data: dict, draft: bool) -> tuple[list[Part], list[Item], list]:
@@ -146,13 +153,13 @@ def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: 
     """The bound PDF and the first page (0-based) of each anchor."""
     from weasyprint import HTML
 
-    from .safety import deny_all_fetcher
-    font_css, family = _fonts()
-    html = _env().get_template("dossier.html").render(
-        parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, font_css=font_css,
-        font_family=family, extra_css="", heading="青海省中小企业公共服务示范平台",
-        kind_title=KIND_TITLES[kind])
-    doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=deny_all_fetcher).render()
+    env = _env()
+    args = dict(parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, extra_css="",
+                heading="青海省中小企业公共服务示范平台", kind_title=KIND_TITLES[kind])
+    text = env.get_template("dossier.html").render(font_css="", font_family="serif", **args)
+    font_css, family, fetcher = _fonts(text)
+    html = env.get_template("dossier.html").render(font_css=font_css, font_family=family, **args)
+    doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=fetcher).render()
     anchors: dict[str, int] = {}
     for i, page in enumerate(doc.pages):
         for name in page.anchors:
@@ -227,6 +234,7 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             ranges = item_ranges(anchors, parts, total)
             name = f"{base}（{mark}）.pdf" if copies > 1 else f"{base}.pdf"
             target = Path(tmp) / name
+            dedupe_fonts(pdf)
             _finish(pdf, cover, manifest.kind)
             pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             pdf.close()
@@ -243,6 +251,30 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             os.replace(p, final)
             outputs.append(final)
     return Bound(outputs, total, ranges, missing, outputs[-1] if package else None)
+
+
+def dedupe_fonts(pdf: pikepdf.Pdf) -> int:
+    """Point every font descriptor at one copy of each identical font program.
+
+    Each annex PDF embeds the same field font whole; merged, the dossier
+    would carry it once per annex.  Returns how many copies were dropped."""
+    import hashlib
+    seen: dict[bytes, pikepdf.Object] = {}
+    dropped = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != pikepdf.Name.FontDescriptor:
+            continue
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            stream = obj.get(key)
+            if stream is None:
+                continue
+            digest = hashlib.sha256(stream.read_raw_bytes()).digest()
+            if digest in seen and seen[digest].objgen != stream.objgen:
+                obj[key] = seen[digest]
+                dropped += 1
+            else:
+                seen.setdefault(digest, stream)
+    return dropped
 
 
 def _finish(pdf: pikepdf.Pdf, cover: dict, kind: str) -> None:

@@ -172,6 +172,19 @@ def place(target: pikepdf.Pdf, page: pikepdf.Page, source_page: pikepdf.Page,
         tx = bx0 + (bw - s * w) / 2
         ty = by0 + (bh - s * h) / 2
         cm = (s, 0, 0, s, tx - s * x0, ty - s * y0)
+    _own_resources(page)
     name = page.add_resource(xobj, pikepdf.Name.XObject, prefix="Att")
     ops = "q " + " ".join(f"{v:.5f}" for v in cm) + f" cm {name} Do Q\n"
     page.contents_add(pikepdf.Stream(target, ops.encode("ascii")), prepend=False)
+
+
+def _own_resources(page: pikepdf.Page) -> None:
+    """WeasyPrint shares one resource dictionary between pages; give this page its own,
+    so an attachment drawn here is not referenced from every page (and copied into
+    every item PDF cut from the dossier)."""
+    res = page.obj.get("/Resources")
+    mine = pikepdf.Dictionary()
+    if res is not None:
+        for k, v in res.items():
+            mine[k] = pikepdf.Dictionary(v) if isinstance(v, pikepdf.Dictionary) else v
+    page.obj.Resources = mine
