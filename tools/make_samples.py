@@ -216,6 +216,7 @@ def failing():
     d["annex5"]["served_total"] = 46
     d["annex5"]["satisfaction_rate"] = 85          # ticks give 73.9 %
     d["declared"] = {"info_offline_enterprises": 60, "info_activities": 3, "training_person_times": 200}
+    a1["products"][2]["scale"] = "200人/次"          # agrees with the declared training figure
     del d["annex6"]
     return d
 
@@ -242,6 +243,7 @@ def qingnan():
     d["annex5"].update(unit_name=unit, enterprises=enterprise_rows(rng, 42, unhappy={3, 17, 30}),
                        served_total=42, satisfaction_rate=92.9)
     d["declared"] = {"info_offline_enterprises": 60, "info_activities": 6, "training_person_times": 520}
+    a1["products"][2]["scale"] = "520人/次"
     del d["annex6"]
     return d
 
