@@ -45,7 +45,7 @@ def squash(s: str) -> str:
 
 def article(number: int) -> str:
     """The text of 第N条 (for reports that quote the regulation)."""
-    cn = _cn_number(number)
+    cn = cn_number(number)
     m = re.search(rf"第{cn}条\s*(.*?)(?=\n\s*第[一二三四五六七八九十]+条|\n第[一二三四五六七八九十]+章|\n附件|\Z)",
                   text(), re.S)
     if not m:
@@ -53,9 +53,19 @@ def article(number: int) -> str:
     return m.group(1).strip()
 
 
-def _cn_number(n: int) -> str:
+def cn_number(n: int) -> str:
+    """5 -> 五, 11 -> 十一: numbers as the regulation writes articles and items."""
     digits = "零一二三四五六七八九"
     if n < 10:
         return digits[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def cn_value(s: str) -> int:
+    """五 -> 5, 十一 -> 11 (up to 九十九)."""
+    digits = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+    if "十" not in s:
+        return digits[s]
+    tens, _, ones = s.partition("十")
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)

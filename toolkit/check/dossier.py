@@ -9,27 +9,19 @@ which the dossier binder generates (提示: to be signed and sealed).
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from . import facts
 from .config import CheckConfig
 from .findings import FAIL, INFO, PASS, VERIFY, Finding, Location, loc, num
-from ..regulation import _cn_number, article
+from ..dossier.items import application_items
+from ..regulation import cn_number
 
-_ITEM = re.compile(r"（([一二三四五六七八九十]+)）\s*(.+?)[；。]?\s*$", re.M)
 DECLARATION = 11    # （十一）对申报材料真实性的声明: the dossier binder generates it
-_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
-def _cn(s: str) -> int:
-    return 10 + (_CN[s[1]] if len(s) > 1 else 0) if s.startswith("十") else _CN[s]
-
-
-@lru_cache(maxsize=1)
 def item_titles() -> dict[int, str]:
-    """{1: '青海省中小企业公共服务示范平台申请推荐表（附件1）', …, 11: '对申报材料真实性的声明'}."""
-    return {_cn(m.group(1)): m.group(2).strip() for m in _ITEM.finditer(article(9))}
+    """{1: '青海省中小企业公共服务示范平台申请推荐表（附件1）', …, 11: '对申报材料真实性的声明'},
+    as ``toolkit.dossier.items`` reads them from article 9."""
+    return {i.number: i.title for i in application_items()}
 
 
 def _normal_items(items) -> dict[int, list[str]]:
@@ -71,7 +63,7 @@ def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> lis
     if items is None:
         rest = [n for n in sorted(titles) if n > 5]
         out.append(Finding(VERIFY, "a9.items_unchecked", 9, None,
-                           f"第（{_cn_number(rest[0])}）至（{_cn_number(rest[-1])}）项材料未核对",
+                           f"第（{cn_number(rest[0])}）至（{cn_number(rest[-1])}）项材料未核对",
                            "随申报材料提交", "未提供材料清单", [],
                            evidence="提交并在材料清单中列出：" + "；".join(titles[n] for n in rest)))
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import BY_ID, Table
-from ..regulation import _cn_number
+from ..regulation import cn_number
 
 FAIL = "不符合"
 VERIFY = "需核实"
@@ -118,9 +118,9 @@ class Finding:
     @property
     def citation(self) -> str:
         """第五条第（三）项, or 第七条 for a whole article."""
-        s = f"第{_cn_number(self.article)}条"
+        s = f"第{cn_number(self.article)}条"
         if self.item:
-            s += f"第（{_cn_number(self.item)}）项"
+            s += f"第（{cn_number(self.item)}）项"
         return s
 
     @property

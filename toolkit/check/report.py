@@ -127,8 +127,8 @@ def _quote(f: Finding) -> str:
     from ..regulation import article
     text = article(f.article)
     if f.item:
-        from ..regulation import _cn_number
-        mark = f"（{_cn_number(f.item)}）"
+        from ..regulation import cn_number
+        mark = f"（{cn_number(f.item)}）"
         start = text.find(mark)
         if start >= 0:
             end = text.find("\n", start)

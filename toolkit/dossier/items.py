@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import regulation
 
 KINDS = ("application", "review", "report")
-_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
 @dataclass(frozen=True)
@@ -25,32 +25,18 @@ class Item:
     @property
     def label(self) -> str:
         """（六）营业执照复印件 — the numbering the regulation uses."""
-        return f"（{cn_number(self.number)}）{self.title}"
+        return f"（{regulation.cn_number(self.number)}）{self.title}"
 
 
-def cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n <= 10:
-        return "十" if n == 10 else digits[n]
-    return "十" + digits[n - 10] if n < 20 else digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-
-
-def _cn_value(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN[s[1]]
-    return _CN[s]
-
-
-def application_items() -> list[Item]:
+@lru_cache(maxsize=1)
+def application_items() -> tuple[Item, ...]:
     items = []
     for m in re.finditer(r"（([一二三四五六七八九十]+)）\s*(.+?)[；。]", regulation.article(9)):
         title = m.group(2).strip()
         annex = re.search(r"（附件(\d)）$", title)
-        n = _cn_value(m.group(1))
+        n = regulation.cn_value(m.group(1))
         items.append(Item(n, title, int(annex.group(1)) if annex else None, generated=(n == 11)))
-    return items
+    return tuple(items)
 
 
 def review_items() -> list[Item]:
@@ -65,4 +51,4 @@ def report_items() -> list[Item]:
 
 
 def items_for(kind: str) -> list[Item]:
-    return {"application": application_items, "review": review_items, "report": report_items}[kind]()
+    return list({"application": application_items, "review": review_items, "report": report_items}[kind]())
