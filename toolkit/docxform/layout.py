@@ -90,7 +90,7 @@ class Layout:
         lined = ("bottom",) if line else ()
         if f.printed or not f.blank:
             label = f.label + ("：" if line else "")
-            cells.append(self.words(label, self.label_width(label, 14 if line else 9),
+            cells.append(self.words(label, self.label_width(label, 20 if line else 11),
                                     align="right" if line else "center"))
         if ticked_options(f):
             for i, choice in enumerate(f.choices, start=1):
@@ -128,7 +128,7 @@ class Layout:
         return TRow(self.fit(cells), height=height, cant_split=True)
 
     def multiline_height(self, f: Field) -> int:
-        return 1000 if f.type is T.MULTILINE else 420
+        return 900 if f.type is T.MULTILINE else 420
 
     # --- sections ---------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class Layout:
             elif isinstance(it, Row):
                 rows.append(self.line_row(list(it.fields)))
             elif isinstance(it, Field) and (stacked or not it.printed):
-                rows += self.stacked_field(it, 1800 if sec.id == "opinion" else 1500)
+                rows += self.stacked_field(it, 1500 if sec.id == "opinion" else 1500)
             elif isinstance(it, Field) and isinstance(nxt, Text) and isinstance(after, Table):
                 rows += self.table_rows(after, prefix=nxt.text, left=it)
                 i += 3
@@ -207,9 +207,11 @@ class Layout:
     # --- repeating tables ---------------------------------------------------------------
 
     def col_weight(self, t: Table, f: Field) -> float:
-        base = {T.TEXT: 4, T.MULTILINE: 6, T.PHONE: 3.2, T.DATE: 3.5, T.IMAGE: 9}.get(f.type, 2)
+        base = {T.TEXT: 4, T.MULTILINE: 6, T.PHONE: 4.2, T.DATE: 3.5, T.IMAGE: 13}.get(f.type, 2)
         if self.a.landscape:
-            base = {T.TEXT: 2.8, T.PHONE: 2.6}.get(f.type, 1.6)
+            base = {T.TEXT: 2.8, T.PHONE: 3.2}.get(f.type, 1.6)
+        if f.label.endswith("名称"):       # names of enterprises and platforms are long
+            base *= 1.7
         if f.id in t.choice_columns:
             base = sum(len(ch) * 0.55 + 0.6 for ch in f.choices)
         return max(base, min(len(header_label(t, f)), 8) * 0.45)
@@ -266,6 +268,8 @@ class Layout:
         rows = [TRow(head1, header=first, cant_split=True)]
         if two:
             rows.append(TRow(head2, header=first, cant_split=True))
+        if not any(c.printed for c in cols):     # 附件2's photos: no header of their own
+            rows = []
 
         data = left_part(False)
         if t.numbered:
@@ -287,8 +291,9 @@ class Layout:
                 data.append(Cell(x.para(ctl, align="center" if c.type.numeric else "left",
                                         size=self.size), weights[c.id] * unit))
         loop = f"{{%tr for r in rows['{t.id}'] %}}"
-        height = 560 if self.a.landscape else 400
-        rows += [TRow([], raw=loop), TRow(data, height=height), TRow([], raw="{%tr endfor %}")]
+        height = 480
+        rows += [TRow([], raw=loop), TRow(data, height=height, cant_split=True),
+                 TRow([], raw="{%tr endfor %}")]
 
         if t.total_label:
             first = (num_w if t.numbered else 0) + weights[cols[0].id] * unit
@@ -315,7 +320,6 @@ class Layout:
                 cell = self.words(it.text, len(it.text) * self.char + 400, align="right")
                 if rows:
                     rows[-1].cells.append(cell)
-                    self.fit(rows[-1].cells)
                 else:
                     rows.append(TRow([cell]))
                 continue
@@ -327,7 +331,9 @@ class Layout:
             for f in fields:
                 cells += self.field_cells(f, line=True, share=_share(f))
                 cells.append(self.empty(self.char))
-            rows.append(TRow(self.fit(cells[:-1]), height=480))
+            rows.append(TRow(cells[:-1], height=480))
+        for r in rows:
+            self.fit(r.cells)
         return self.grid(rows, borders=False)
 
     def cover(self, sec: Section) -> str:
@@ -369,7 +375,13 @@ class Layout:
                 out.append(x.para(size=4))
         for text in a.texts:
             out.append(x.para(x.run(text, size=self.size + 1), align="left", before=120))
+        if not a.texts:     # a body must end with a paragraph: a 1-pt one, so no blank page
+            out[-1] = TAIL
         return "".join(out)
+
+
+TAIL = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
 
 
 def _share(f: Field) -> float:

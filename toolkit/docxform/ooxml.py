@@ -208,7 +208,7 @@ def section_properties(landscape: bool) -> str:
     return (f'<w:sectPr><w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
             f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
             'w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
-            '<w:docGrid w:type="lines" w:linePitch="312"/></w:sectPr>')
+            '<w:docGrid w:linePitch="312"/></w:sectPr>')
 
 
 def document(body: str, landscape: bool) -> str:

@@ -22,7 +22,7 @@ from ..resources import template_path
 from . import context, ooxml
 from .build import template_name
 
-PHOTO_WIDTH = Mm(120)
+PHOTO_WIDTH = Mm(115)
 
 
 @lru_cache(maxsize=None)
