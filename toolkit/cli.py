@@ -293,3 +293,24 @@ def serve(host, port, token, max_mb, max_files, keep_minutes):
     from .web import serve as run
     run(host, port, {"token": token or None, "max_mb": max_mb, "max_files": max_files,
                      "ttl": keep_minutes * 60}, announce=click.echo)
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
+@click.option("--as-of", "as_of", callback=_iso_date, help="复核日期（默认今天）。")
+def review(data, out, as_of):
+    """为已认定的示范平台生成附件7《复核申请推荐表》（Word、PDF），并按第十五、十六条检查。
+
+    DATA 为平台的申报数据（含附件1，或已有附件7）；近三年运营数据取复核年度之前的三年，
+    复核意见留给主管部门填写。管理记录（record：认定日期、投诉次数等）用于第十五、十六条检查。
+    """
+    from .bureau.review import write_review
+    written, findings, report = write_review(data, out, as_of)
+    for f in findings:
+        click.echo(f"[{f.severity}] {f.citation} {f.title}：要求 {f.requirement}，实际 {f.actual}")
+    if not findings:
+        click.echo("数据中没有管理记录（record），未检查第十五、十六条。")
+    for p in written:
+        click.echo(f"已写入 {p}")
+    sys.exit(1 if any(f.severity == "不符合" for f in findings) else 0)

@@ -32,6 +32,38 @@ def review_data(data: dict, as_of: dt.date) -> dict:
 
 
 def review_findings(report):
-    """The findings of articles 15 and 16, then the rest, as the check gives them."""
-    own = [f for f in report.findings + report.passed if f.article in (15, 16)]
-    return own
+    """The check's findings on articles 15 and 16 (met ones included)."""
+    return [f for f in report.findings + report.passed if f.article in (15, 16)]
+
+
+def write_review(data_path, out_dir, as_of: dt.date | None = None):
+    """附件7 (DOCX and PDF), the check report and the review data; returns
+    (written paths, article 15/16 findings, report)."""
+    import dataclasses
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .. import docxform, pdfform
+    from ..check import CheckConfig, check
+    from ..datafile import dumps, write_atomic
+    from ..forms import load_valid
+
+    data = load_valid(data_path)
+    as_of = as_of or dt.date.today()
+    data = review_data(data, as_of)
+    report = check(data, dataclasses.replace(CheckConfig(), as_of=as_of))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    base = Path(data_path).resolve().parent
+    written = []
+    with tempfile.TemporaryDirectory(dir=out, prefix=".qhsme-") as t:
+        tmp = Path(t)
+        docxform.write_filled(7, data, tmp / "annex7.docx", base_dir=base)
+        pdfform.write_filled(7, data, tmp / "annex7.pdf", base_dir=base)
+        write_atomic(tmp / "复核检查报告.html", report.to_html().encode("utf-8"))
+        write_atomic(tmp / "复核数据.json", dumps(data, "json").encode("utf-8"))
+        for p in sorted(tmp.iterdir()):
+            os.replace(p, out / p.name)
+            written.append(out / p.name)
+    return written, review_findings(report), report

@@ -76,6 +76,6 @@ def write_summary(result: Summary, out: Path) -> None:
         write_filled(6, result.as_annex6(), out)
     elif suffix == ".pdf":
         from ..pdfform import write_filled
-        write_filled(6, result.as_annex6(), out)
+        write_filled(6, result.as_annex6(), out, flatten=True)      # a print version
     else:
         raise InputError("输出文件须为 .xlsx、.docx 或 .pdf", file=str(out))
