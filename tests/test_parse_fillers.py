@@ -1,0 +1,114 @@
+"""Blank forms filled by third-party tools (pypdf, PyPDFForm, pdftk) parse back to the data.
+
+Each filler gets the sample's values as text (``toolkit.normalize.to_text``) and
+the tick boxes as their on-states; the parser must read the same data back."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from toolkit.model import annex
+from toolkit.model.naming import field_name
+from toolkit.normalize import to_text
+from toolkit.parse import parse_paths
+
+from conftest import need
+
+ANNEXES = (1, 3, 5)
+
+
+def sample_part(data: dict, n: int) -> dict:
+    """The sample's annex ``n`` cut to the rows the blank form prints."""
+    a = annex(n)
+    part = dict(data[a.id])
+    for t in a.tables():
+        part[t.id] = part.get(t.id, [])[: t.blank_rows]
+    if n == 5:
+        part["served_total"] = len(part["enterprises"])
+    return part
+
+
+def values_for(n: int, part: dict) -> tuple[dict[str, str], dict[str, bool]]:
+    a = annex(n)
+    text, ticks = {}, {}
+    for node in a.nodes():
+        if hasattr(node, "columns"):
+            for i, row in enumerate(part.get(node.id, []), 1):
+                for c in node.columns:
+                    v = row.get(c.id)
+                    if v is None:
+                        continue
+                    if c.choices and c.id in node.choice_columns:
+                        ticks[field_name(a.id, c.id, table=node.id, row=i, option=c.choices.index(v) + 1)] = True
+                    else:
+                        text[field_name(a.id, c.id, table=node.id, row=i)] = to_text(c, v)
+        else:
+            v = part.get(node.id)
+            if v is None:
+                continue
+            if node.choices and not node.choice_list:
+                ticks[field_name(a.id, node.id, option=node.choices.index(v) + 1)] = True
+            else:
+                text[field_name(a.id, node.id)] = to_text(node, v)
+    return text, ticks
+
+
+def on_states(pdf: Path) -> dict[str, str]:
+    from pypdf import PdfReader
+    out = {}
+    for name, f in (PdfReader(str(pdf)).get_fields() or {}).items():
+        states = [s for s in f.get("/_States_", []) if s not in ("/Off", "Off")]
+        if f.get("/FT") == "/Btn" and states:
+            out[name] = states[0]
+    return out
+
+
+def fill_pypdf(src: Path, out: Path, text: dict, ticks: dict) -> None:
+    from pypdf import PdfReader, PdfWriter
+    w = PdfWriter(clone_from=PdfReader(str(src)))
+    states = on_states(src)
+    values = dict(text)
+    values.update({k: states[k] for k in ticks if k in states})
+    for page in w.pages:
+        w.update_page_form_field_values(page, values, auto_regenerate=False)
+    w.write(str(out))
+
+
+def fill_pypdfform(src: Path, out: Path, text: dict, ticks: dict) -> None:
+    from PyPDFForm import PdfWrapper
+    out.write_bytes(PdfWrapper(str(src)).fill({**text, **ticks}).read())
+
+
+def fill_pdftk(src: Path, out: Path, text: dict, ticks: dict) -> None:
+    need("pdftk")
+    states = on_states(src)
+    fields = "".join(f"<</T({k})/V<FEFF{v.encode('utf-16-be').hex()}>>>" for k, v in text.items())
+    fields += "".join(f"<</T({k})/V{states[k]}>>" for k in ticks if k in states)
+    fdf = out.with_suffix(".fdf")
+    fdf.write_bytes(("%FDF-1.2\n1 0 obj<</FDF<</Fields[" + fields + "]>>>>endobj\n"
+                     "trailer<</Root 1 0 R>>\n%%EOF\n").encode("ascii"))
+    subprocess.run(["pdftk", str(src), "fill_form", str(fdf), "output", str(out), "need_appearances"],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def blanks(tmp_path_factory):
+    from toolkit.pdfform import write_blank
+    d = tmp_path_factory.mktemp("blank")
+    for n in ANNEXES:
+        write_blank(n, d / f"annex{n}.pdf")
+    return d
+
+
+@pytest.mark.parametrize("n", ANNEXES)
+@pytest.mark.parametrize("filler", [fill_pypdf, fill_pypdfform, fill_pdftk], ids=["pypdf", "PyPDFForm", "pdftk"])
+def test_third_party_filled_form_parses_back(blanks, good_data, tmp_path, filler, n):
+    part = sample_part(good_data, n)
+    text, ticks = values_for(n, part)
+    out = tmp_path / f"annex{n}-filled.pdf"
+    filler(blanks / f"annex{n}.pdf", out, text, ticks)
+    res = parse_paths([out])
+    got = res.data[f"annex{n}"]
+    assert got == part
