@@ -42,7 +42,7 @@ class WebConfig:
     ``ttl``: seconds a job's files are kept; ``workers``: jobs run at once."""
 
     token: str | None = None
-    max_mb: int = 300
+    max_mb: float = 300
     max_files: int = 500
     ttl: float = 3600
     workers: int = 2
@@ -67,7 +67,7 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(templates_dir() / "web"), static_folder=None)
     app.config.update(
         SECRET_KEY=secrets.token_bytes(32),
-        MAX_CONTENT_LENGTH=cfg.max_mb * MB,
+        MAX_CONTENT_LENGTH=int(cfg.max_mb * MB),
         MAX_FORM_PARTS=cfg.max_files + 50,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -109,7 +109,7 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(e):
-        return _error(413, f"上传的内容超过限制：每次最多 {cfg.max_mb} MB、{cfg.max_files} 个文件。"
+        return _error(413, f"上传的内容超过限制：每次最多 {cfg.max_mb:g} MB、{cfg.max_files} 个文件。"
                            "请分几次上传，或把文件压缩后再上传。")
 
     @app.errorhandler(BadName)

@@ -117,7 +117,8 @@ def group(uploads: list[Upload], scratch: Path) -> list[Application]:
             try:
                 parts = name_parts(inner)
             except BadName:
-                parts = [PurePosixPath(inner.replace("\\", "/")).name or "?"]
+                problems.append(Problem("压缩包中的文件名含有路径（如 ../），已跳过", file=f"{u.shown}/{inner}"))
+                continue
             members.append((f, parts, f"{u.shown}/{'/'.join(parts)}"))
         for p in problems:
             if p.file and p.file.startswith(stored_name):

@@ -43,7 +43,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | 
         announce("其他电脑访问时需输入启动时设置的口令。")
     try:
         waitress.serve(app, host=host, port=port, threads=8, ident="qhsme",
-                       max_request_body_size=cfg.max_mb * MB + MB, _quiet=True)
+                       max_request_body_size=int(cfg.max_mb * MB) + MB, _quiet=True)
     except OSError as e:
         if e.errno in (98, 48, 10048) or isinstance(e, socket.gaierror):
             raise QhsmeError(f"无法在 {host}:{port} 启动（{e.strerror or e}）：端口可能已被占用，请换一个 --port")

@@ -1,0 +1,216 @@
+"""The web page's logic through Flask's test client: pages, the clerk's batch
+(grouping, a corrupt file beside good ones, downloads), limits, refused names,
+escaping, the token and the workspace's time limit."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from toolkit.web import create_app
+from toolkit.web.grouping import BadName, Upload, group, name_parts
+from toolkit.web.server import is_loopback
+
+from web_support import csrf, download, filled_annexes, wait_done
+
+
+@pytest.fixture
+def app(tmp_path):
+    a = create_app({"workspace": tmp_path, "ttl": 600})
+    yield a
+    a.extensions["qhsme_jobs"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def docx_annexes(tmp_path_factory):
+    return filled_annexes(tmp_path_factory.mktemp("docx"), "docx")
+
+
+def _post(client, files, field="folder", page="/batch", **form):
+    data = {"csrf": csrf(client, page), **form}
+    data[field] = files
+    return client.post(page, data=data, content_type="multipart/form-data")
+
+
+def test_pages_are_chinese_and_linked(client):
+    for url, words in [("/", "下载表格"), ("/forms", "青海省中小企业公共服务示范平台申请推荐表"),
+                       ("/batch", "解析回收材料"), ("/self", "营业执照复印件")]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        html = r.get_data(as_text=True)
+        assert words in html and 'lang="zh-CN"' in html
+        assert "<script" not in html
+        assert "script-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+def test_self_page_titles_come_from_the_regulation(client):
+    from toolkit.dossier.items import application_items
+    html = client.get("/self").get_data(as_text=True)
+    for item in application_items()[5:]:
+        assert item.label in html
+
+
+def test_fillable_files_only_by_name(client):
+    from toolkit.web.app import fillable_dir
+    if not (fillable_dir() / "annex1.pdf").is_file():
+        pytest.skip("fillable/ 尚未生成")
+    with client.get("/forms/annex1.pdf") as r:
+        assert r.status_code == 200 and r.data.startswith(b"%PDF")
+        assert "attachment" in r.headers["Content-Disposition"]
+    for bad in ("/forms/../pyproject.toml", "/forms/index.html", "/forms/annex9.pdf", "/forms/%2e%2e/README.md"):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_batch_groups_by_folder_and_goes_on_past_a_corrupt_file(client, docx_annexes):
+    files = [(io.BytesIO(p.read_bytes()), f"回收/西宁平台/{p.name}") for p in docx_annexes]
+    files.append((io.BytesIO(b"%PDF-1.7\n not really a pdf"), "回收/坏文件单位/损坏的表格.pdf"))
+    r = _post(client, files)
+    assert r.status_code == 303
+    html = wait_done(client, r.headers["Location"])
+    assert "2 家单位，6 个文件" in html
+    assert "西宁平台" in html and "坏文件单位" in html
+    assert "回收/坏文件单位/损坏的表格.pdf" in html          # the corrupt file named as uploaded
+    assert "第五条第（一）项" in html and "需核实" in html   # the good application's findings
+    loc = r.headers["Location"]
+    status, headers, body = download(client, loc + "/xlsx")
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(body))
+    assert "问题清单" in wb.sheetnames and "检查结论" in wb.sheetnames
+    ids = {row[0] for row in wb["检查结论"].iter_rows(min_row=2, values_only=True)}
+    assert ids == {"西宁平台"}
+    issues = [row for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert any(row[0] == "回收/坏文件单位/损坏的表格.pdf" for row in issues)
+    assert download(client, loc + "/csv")[2].startswith(b"\xef\xbb\xbf")
+    doc = json.loads(download(client, loc + "/json")[2])
+    assert [a["id"] for a in doc["applications"]] == ["西宁平台"]
+    assert doc["applications"][0]["check"]["format"] == "qhsme-check/1"
+    assert client.get(loc + "/nothing").status_code == 404
+
+
+def test_zip_with_folders_is_one_application_per_folder(tmp_path):
+    z = tmp_path / "stored.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("批次/甲单位/annex1.pdf", b"%PDF-1.4")
+        f.writestr("批次/乙单位/annex1.pdf", b"%PDF-1.4")
+        f.writestr("批次/乙单位/扫描/annex3.pdf", b"%PDF-1.4")
+        f.writestr("../../etc/evil.pdf", b"%PDF-1.4")
+    flat = tmp_path / "flat.zip"
+    with zipfile.ZipFile(flat, "w") as f:
+        f.writestr("annex1.pdf", b"%PDF-1.4")
+        f.writestr("annex3.pdf", b"%PDF-1.4")
+    apps = group([Upload(z, "海东市.zip"), Upload(flat, "丙单位.zip")], tmp_path / "scratch")
+    by_id = {a.id: a for a in apps}
+    assert set(by_id) == {"甲单位", "乙单位", "丙单位"}
+    assert any("已跳过" in p.message and "evil" in p.file for a in apps for p in a.problems)
+    assert len(by_id["乙单位"].files) == 2 and len(by_id["丙单位"].files) == 2
+    assert by_id["丙单位"].files[0][1] == "丙单位.zip/annex1.pdf"
+    for a in apps:                       # nothing was written outside the scratch folder
+        for path, _ in a.files:
+            assert (tmp_path / "scratch") in path.parents
+    assert not (tmp_path / "etc").exists()
+
+
+def test_loose_files_without_folders_are_one_application(tmp_path):
+    ups = []
+    for i, name in enumerate(["annex1.pdf", "annex3.pdf", "说明.txt"]):
+        p = tmp_path / f"{i:05d}"
+        p.write_bytes(b"x")
+        ups.append(Upload(p, name))
+    apps = group(ups, tmp_path / "s")
+    assert [a.id for a in apps] == ["上传的文件"]
+    assert len(apps[0].files) == 2
+    assert "已忽略" in apps[0].problems[0].message
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "a/../../b.pdf", "C:\\Windows\\x.pdf",
+                                  "..\\..\\x.pdf", "a\x00b.pdf"])
+def test_path_names_are_refused(name):
+    with pytest.raises(BadName):
+        name_parts(name)
+
+
+def test_upload_named_like_a_path_is_refused_and_nothing_stored(app, client, tmp_path):
+    r = _post(client, [(io.BytesIO(b"%PDF-1.4"), "annex1.pdf"), (io.BytesIO(b"root:x:0:0"), "../../etc/passwd")],
+              field="files")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "../../etc/passwd" in html and "已拒收" in html
+    root = app.extensions["qhsme_jobs"].root
+    assert list(root.iterdir()) == []
+
+
+def test_oversize_and_too_many_files_are_refused(tmp_path):
+    app = create_app({"workspace": tmp_path, "max_mb": 0.1, "max_files": 3})
+    c = app.test_client()           # (kept under 500 KB: the test client spools larger bodies to a file)
+    r = _post(c, [(io.BytesIO(b"0" * 200_000), "big.pdf")], field="files")
+    assert r.status_code == 413
+    assert "每次最多 0.1 MB、3 个文件" in r.get_data(as_text=True)
+    r = _post(c, [(io.BytesIO(b"%PDF"), f"f{i}.pdf") for i in range(5)], field="files")
+    assert r.status_code == 413
+    assert list(app.extensions["qhsme_jobs"].root.iterdir()) == []
+    app.extensions["qhsme_jobs"].close()
+
+
+def test_post_without_the_page_token_is_refused(client):
+    r = client.post("/batch", data={"files": [(io.BytesIO(b"%PDF"), "a.pdf")]}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "页面已过期" in r.get_data(as_text=True)
+
+
+def test_names_and_data_are_escaped(client):
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>.pdf'
+    r = _post(client, [(io.BytesIO(b"%PDF-1.4 broken"), evil)], field="files")
+    html = wait_done(client, r.headers["Location"])
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html and "<img src=x" not in html
+
+
+def test_token_required_when_set(tmp_path):
+    app = create_app({"workspace": tmp_path, "token": "青海-2026"})
+    c = app.test_client()
+    r = c.get("/batch")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    page = c.get("/login?next=/batch").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    bad = c.post("/login", data={"csrf": token, "token": "wrong", "next": "/batch"})
+    assert bad.status_code == 403 and "口令不正确" in bad.get_data(as_text=True)
+    ok = c.post("/login", data={"csrf": token, "token": "青海-2026", "next": "//evil.example/"})
+    assert ok.status_code == 302 and ok.headers["Location"] == "/"
+    assert c.get("/batch").status_code == 200
+    c2 = app.test_client()
+    r = c2.get("/forms?token=%E9%9D%92%E6%B5%B7-2026")
+    assert r.status_code == 302 and "token" not in r.headers["Location"]
+    assert c2.get("/forms").status_code == 200
+    app.extensions["qhsme_jobs"].close()
+
+
+def test_serve_refuses_network_host_without_token(monkeypatch):
+    from toolkit.cli import main
+    monkeypatch.delenv("QHSME_TOKEN", raising=False)
+    r = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert r.exit_code == 2
+    assert "必须设置口令" in r.output
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+def test_jobs_and_their_files_expire(tmp_path):
+    from toolkit.web.jobs import DONE, Jobs
+    jobs = Jobs(ttl=60, root=tmp_path)
+    job = jobs.new("batch")
+    (job.dir / "x.pdf").write_bytes(b"x")
+    job.state = DONE
+    assert jobs.sweep(now=job.created + 30) == 0
+    assert jobs.sweep(now=job.created + 120) == 1
+    assert not job.dir.exists() and jobs.get(job.id) is None
+    jobs.close()
+    assert not jobs.root.exists()
