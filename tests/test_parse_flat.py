@@ -1,0 +1,194 @@
+"""Flattened and printed returns of our PDF forms: parse(flatten(fill(sample))) == sample.
+
+Every annex 1-7 is filled from samples/xining-complete.yaml, flattened (no fields
+left), and read back from the drawn text alone, as printed:
+
+* ``plain``    the flattened PDF as written;
+* ``fit93``    "fit to page": every page drawn as a form XObject at 93 %, re-centred;
+* ``margin``   the content shifted 14 pt right and 22 pt down (a different margin);
+* ``rotate``   the page turned with /Rotate 90;
+* ``turned``   the content itself rotated 90° on a landscape sheet (no /Rotate).
+
+Annex 2's photos are not compared: a print cannot give back the image files' paths.
+"""
+from __future__ import annotations
+
+import copy
+import io
+
+import pikepdf
+import pytest
+
+from toolkit.model.annexes import ANNEX7
+from toolkit.parse import parse_file, parse_paths
+
+from conftest import SAMPLES
+
+VARIANTS = ("plain", "fit93", "margin", "rotate", "turned")
+
+
+def _annex7(data: dict) -> dict:
+    """Annex 7 (review) carries annex 1's fields; the sample has none of its own."""
+    a1 = data["annex1"]
+    a7 = {n.id: copy.deepcopy(a1[n.id]) for n in ANNEX7.nodes() if n.id in a1}
+    a7["review_opinion"] = a1.get("bureau_opinion")
+    return {**data, "annex7": a7}
+
+
+@pytest.fixture(scope="module")
+def sample(good_data):
+    return _annex7(good_data)
+
+
+def _wrap(src: bytes, matrix, size=None, rotate: int | None = None) -> bytes:
+    """Every page drawn as a form XObject through ``matrix(w, h)`` on a page of ``size(w, h)``."""
+    pdf = pikepdf.open(io.BytesIO(src))
+    for page in pdf.pages:
+        w, h = float(page.mediabox[2]), float(page.mediabox[3])
+        if matrix is not None:
+            page.contents_coalesce()
+            fx = pdf.make_stream(page.obj.Contents.read_bytes(), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Form, BBox=[0, 0, w, h], Resources=page.obj.Resources)
+            a, b, c, d, e, f = matrix(w, h)
+            page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=fx))
+            page.obj.Contents = pdf.make_stream(f"q {a} {b} {c} {d} {e:.3f} {f:.3f} cm /Fx0 Do Q".encode())
+            if size is not None:
+                page.obj.MediaBox = [0, 0, *size(w, h)]
+                if "/CropBox" in page.obj:
+                    del page.obj["/CropBox"]
+        if rotate is not None:
+            page.obj.Rotate = rotate
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def variant(flat: bytes, name: str) -> bytes:
+    if name == "plain":
+        return flat
+    if name == "fit93":
+        s = 0.93
+        return _wrap(flat, lambda w, h: (s, 0, 0, s, w * (1 - s) / 2, h * (1 - s) / 2))
+    if name == "margin":
+        return _wrap(flat, lambda w, h: (1, 0, 0, 1, 14, -22))
+    if name == "rotate":
+        return _wrap(flat, None, rotate=90)
+    if name == "turned":
+        return _wrap(flat, lambda w, h: (0, 1, -1, 0, h, 0), size=lambda w, h: (h, w))
+    raise KeyError(name)
+
+
+@pytest.fixture(scope="module")
+def flat_pdfs(sample, tmp_path_factory):
+    """annex number -> variant -> path; rendered once for the module."""
+    from toolkit.pdfform import render_filled
+    d = tmp_path_factory.mktemp("flat")
+    out: dict[int, dict[str, object]] = {}
+    for n in range(1, 8):
+        flat = render_filled(n, sample, base_dir=SAMPLES, flatten=True)
+        out[n] = {}
+        for v in VARIANTS:
+            p = d / f"annex{n}-{v}.pdf"
+            p.write_bytes(variant(flat, v))
+            out[n][v] = p
+    return out
+
+
+def expected(sample: dict, n: int) -> dict:
+    exp = dict(sample[f"annex{n}"])
+    exp.pop("photos", None)
+    return exp
+
+
+def got(path, n: int) -> dict:
+    res = parse_paths([path])
+    data = dict(res.data.get(f"annex{n}", {}))
+    data.pop("photos", None)
+    return data
+
+
+@pytest.mark.parametrize("variant_name", VARIANTS)
+@pytest.mark.parametrize("n", range(1, 8))
+def test_round_trip(flat_pdfs, sample, n, variant_name):
+    path = flat_pdfs[n][variant_name]
+    pf = parse_file(path)
+    assert pf.kind == "pdf-flat" and pf.annex == f"annex{n}"
+    assert got(path, n) == expected(sample, n)
+
+
+def test_values_say_where_they_were_read(flat_pdfs):
+    pf = parse_file(flat_pdfs[3]["plain"])
+    sources = {str(v.name): v.source for v in pf.values}
+    assert sources["a3__staff__5__education"] == "第1页 附件3表格第5行 教育情况/学历"
+    assert sources["a3__applicant"].startswith("第1页 附件3 申报单位")
+
+
+def test_photos_are_reported_not_guessed(flat_pdfs):
+    pf = parse_file(flat_pdfs[2]["plain"])
+    assert not any(v.name.table == "photos" for v in pf.values)
+    assert any("照片" in p.message for p in pf.problems)
+
+
+def test_annex_from_the_title_not_the_file_name(flat_pdfs, tmp_path):
+    p = tmp_path / "annex1.pdf"
+    p.write_bytes(flat_pdfs[4]["plain"].read_bytes())
+    assert parse_file(p).annex == "annex4"
+
+
+def test_a_pdf_that_is_not_our_form(tmp_path):
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td (Quarterly report of some company) Tj ET")
+    path = tmp_path / "report.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert pf.annex is None and not pf.values
+    assert any("不是本工具生成的表格" in p.message for p in pf.problems)
+
+
+def test_an_image_only_scan_needs_manual_entry(tmp_path):
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    img = pdf.make_stream(b"\x80" * (20 * 20), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                          Width=20, Height=20, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
+    page.obj.Contents = pdf.make_stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q")
+    path = tmp_path / "scan.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert not pf.values
+    assert any("扫描件" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+def test_fonts_without_tounicode_need_manual_entry(flat_pdfs, tmp_path):
+    """Drop every /ToUnicode and the embedded font programs (whose cmap would still say which
+    character a glyph is): the text comes out as (cid:N), which must not be guessed at."""
+    pdf = pikepdf.open(flat_pdfs[3]["plain"])
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and "/ToUnicode" in obj:
+            del obj["/ToUnicode"]
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in obj:
+                    del obj[key]
+    path = tmp_path / "no-tounicode.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert not pf.values
+    assert any("ToUnicode" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+def test_many_rows_continue_over_pages(sample, tmp_path):
+    """60 enterprises: the table runs over three pages with its header repeated."""
+    from toolkit.pdfform import write_filled
+    data = copy.deepcopy(sample)
+    rows = data["annex5"]["enterprises"]
+    data["annex5"]["enterprises"] = (rows * 2)[:60]
+    for i, r in enumerate(data["annex5"]["enterprises"], 1):
+        r["name"] = f"示例企业第{i}号有限公司"
+    path = tmp_path / "annex5-60.pdf"
+    write_filled(5, data, path, base_dir=SAMPLES, flatten=True)
+    assert got(path, 5) == expected(data, 5)

@@ -1,0 +1,768 @@
+"""Values of one of our PDF forms printed to PDF or flattened: no fields left, only drawn text.
+
+The page is read as geometry, never by cropping the template's field boxes:
+
+1. Glyphs (pdfplumber chars) are turned upright: the dominant text direction of each
+   page gives a quarter turn, so a rotated page (``/Rotate`` or rotated content) reads
+   like the original.
+2. Scale and offset are fitted from printed labels (the annex number and the title)
+   against the blank form's layout, so a print scaled to fit the page (93 %, re-centred)
+   or with a shifted margin is measured in the form's own points.
+3. The annex is decided from its printed title, never from the file name.
+4. The printed words of the annex (labels, units, section titles, option words, table
+   headers: all from ``toolkit.pdfform.layout``) are found in reading order; the drawn text
+   between two printed words is the value of the field declared between them.
+5. Long texts are read from inside their drawn box, line by line (a line the writer
+   wrapped is joined again, a line the applicant ended stays a new line); tables from the
+   observed rules (rows between horizontal rules, columns between vertical rules), on
+   every page they continue to, with the repeated header skipped; tick boxes from a
+   drawn tick (path or glyph) inside the option's box.
+
+What cannot be read is reported on the file, and whatever was read is kept.  Photos of
+annex 2 are not read: a print does not carry the image files' paths.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+from pathlib import Path
+
+from ..model.annexes import ANNEXES
+from ..model.fields import Annex, Field, FieldType as T, Table
+from ..model.naming import FieldName, parse_name
+from ..problems import WARNING
+from .values import ParsedFile, Value
+
+PAD = 2.0            # points between a drawn box's edge and its text (pdfform.appearance.PAD)
+TICK_GLYPHS = frozenset("√✓✔☑☒■●◉✗✘×Xx")
+_CID = re.compile(r"^\(cid:\d+\)$")
+MANUAL = "需要人工录入"
+
+
+@dataclass(slots=True)
+class G:
+    """A glyph, upright, in the form's points (after the fit)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    line: int = -1
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def w(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def h(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class PageGeo:
+    number: int                                   # 1-based
+    turn: int                                     # quarter turns applied
+    glyphs: list[G] = dc_field(default_factory=list)
+    hrules: list[tuple[float, float, float]] = dc_field(default_factory=list)   # (t, x0, x1)
+    vrules: list[tuple[float, float, float]] = dc_field(default_factory=list)   # (x, t0, t1)
+    rects: list[Box] = dc_field(default_factory=list)
+    marks: list[Box] = dc_field(default_factory=list)      # curves: drawn ticks
+
+
+# --- reading the pages ------------------------------------------------------------------------
+
+def _turn_of(chars) -> int:
+    votes: Counter = Counter()
+    for c in chars:
+        m = c.get("matrix")
+        if not m:
+            continue
+        a, b = m[0], m[1]
+        if a == 0 and b == 0:
+            continue
+        votes[round(math.degrees(math.atan2(-b, a)) / 90) % 4] += 1
+    return votes.most_common(1)[0][0] if votes else 0
+
+
+_DIR = {0: (1, 0), 1: (0, 1), 2: (-1, 0), 3: (0, -1)}
+
+
+def _rot(turn: int, x0, t0, x1, t1) -> tuple[float, float, float, float]:
+    ux, uy = _DIR[turn]
+    xa, ta = ux * x0 + uy * t0, -uy * x0 + ux * t0
+    xb, tb = ux * x1 + uy * t1, -uy * x1 + ux * t1
+    return min(xa, xb), min(ta, tb), max(xa, xb), max(ta, tb)
+
+
+def _fold(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs some extractors give, back to the unified form."""
+    if any(0x2E80 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text):
+        import unicodedata
+        return "".join(unicodedata.normalize("NFKC", ch) if 0x2E80 <= ord(ch) <= 0x2FDF
+                       or 0xF900 <= ord(ch) <= 0xFAFF else ch for ch in text)
+    return text
+
+
+def _read_page(page, number: int) -> PageGeo:
+    chars = page.chars
+    turn = _turn_of(chars)
+    geo = PageGeo(number, turn)
+    for c in chars:
+        text = c.get("text") or ""
+        if not text or text.isspace() and text != " ":
+            continue
+        x0, t0, x1, t1 = _rot(turn, c["x0"], c["top"], c["x1"], c["bottom"])
+        geo.glyphs.append(G(_fold(text), x0, x1, t0, t1, float(c.get("size") or (t1 - t0)), number))
+    for e in page.edges:
+        x0, t0, x1, t1 = _rot(turn, e["x0"], e["top"], e["x1"], e["bottom"])
+        if t1 - t0 < 1.0 and x1 - x0 > 1.0:
+            geo.hrules.append(((t0 + t1) / 2, x0, x1))
+        elif x1 - x0 < 1.0 and t1 - t0 > 1.0:
+            geo.vrules.append(((x0 + x1) / 2, t0, t1))
+    for r in page.rects:
+        x0, t0, x1, t1 = _rot(turn, r["x0"], r["top"], r["x1"], r["bottom"])
+        if x1 - x0 > 2 and t1 - t0 > 2:
+            geo.rects.append(Box(x0, t0, x1, t1))
+    for c in page.curves:
+        x0, t0, x1, t1 = _rot(turn, c["x0"], c["top"], c["x1"], c["bottom"])
+        geo.marks.append(Box(x0, t0, x1, t1))
+    return geo
+
+
+def _apply_fit(pages: list[PageGeo], s: float, dx: float, dy: float) -> None:
+    for p in pages:
+        for g in p.glyphs:
+            g.x0, g.x1 = s * g.x0 + dx, s * g.x1 + dx
+            g.top, g.bottom = s * g.top + dy, s * g.bottom + dy
+            g.size *= s
+        p.hrules = [(s * t + dy, s * a + dx, s * b + dx) for t, a, b in p.hrules]
+        p.vrules = [(s * x + dx, s * a + dy, s * b + dy) for x, a, b in p.vrules]
+        for b in p.rects + p.marks:
+            b.x0, b.x1, b.top, b.bottom = s * b.x0 + dx, s * b.x1 + dx, s * b.top + dy, s * b.bottom + dy
+
+
+def _lines(glyphs: list[G]) -> list[list[G]]:
+    """Glyphs of one page grouped into lines (close vertical centres), each sorted by x."""
+    out: list[list[G]] = []
+    cur: list[G] = []
+    cy = size = 0.0
+    for g in sorted(glyphs, key=lambda g: g.cy):
+        if cur and abs(g.cy - cy) <= 0.45 * max(size, g.size):
+            cur.append(g)
+            cy += (g.cy - cy) / len(cur)
+            size = max(size, g.size)
+        else:
+            if cur:
+                out.append(sorted(cur, key=lambda g: g.x0))
+            cur, cy, size = [g], g.cy, g.size
+    if cur:
+        out.append(sorted(cur, key=lambda g: g.x0))
+    return out
+
+
+class Stream:
+    """Every glyph of the document in reading order, and its text for searching."""
+
+    def __init__(self, pages: list[PageGeo]):
+        self.glyphs: list[G] = []
+        line_no = 0
+        for p in pages:
+            for line in _lines(p.glyphs):
+                for g in line:
+                    g.line = line_no
+                    self.glyphs.append(g)
+                line_no += 1
+        pieces, self.owner = [], []
+        for i, g in enumerate(self.glyphs):
+            pieces.append(g.text)
+            self.owner.extend([i] * len(g.text))
+        self.text = "".join(pieces)
+        self.starts: list[int] = []
+        pos = 0
+        for g in self.glyphs:
+            self.starts.append(pos)
+            pos += len(g.text)
+
+    def find(self, s: str, start_glyph: int) -> int | None:
+        if not s:
+            return None
+        k = self.text.find(s, self.starts[start_glyph] if start_glyph < len(self.starts) else len(self.text))
+        return None if k < 0 else self.owner[k]
+
+
+# --- the reference layout ---------------------------------------------------------------------
+
+@dataclass
+class Anchor:
+    kind: str                  # text | slot | tick | mlabel | mbox | table | photos
+    text: str = ""
+    field: Field | None = None
+    part: str = ""             # y/m/d of a date
+    option: int = 0
+    fields: tuple = ()
+    table: Table | None = None
+    grid: object = None
+    head: tuple[str, ...] = ()
+    start: int | None = None   # glyph index of the first glyph (found anchors)
+    end: int | None = None     # glyph index after the last glyph
+
+
+def _sequence(annex: Annex) -> list[Anchor]:
+    """What the form prints, in order: words to find and the values between them."""
+    from ..pdfform import layout
+    page = layout.page(annex, None)
+    seq: list[Anchor] = [Anchor("text", annex.name)]
+
+    def fld(name: str) -> Field | None:
+        fn = parse_name(name)
+        if fn is None:
+            return None
+        if fn.table:
+            return annex[fn.table].column(fn.field)
+        return annex[fn.field]
+
+    def cells(cs):
+        for c in cs:
+            if c.label:
+                seq.append(Anchor("text", c.label + "："))
+            if c.prefix:
+                seq.append(Anchor("text", c.prefix))
+            for i in c.inputs:
+                f = fld(i.name)
+                if i.kind == "date":
+                    for part, word in (("y", "年"), ("m", "月"), ("d", "日")):
+                        seq.append(Anchor("slot", field=f, part=part))
+                        seq.append(Anchor("text", word))
+                else:
+                    seq.append(Anchor("slot", field=f))
+            for k, (label, i) in enumerate(c.choices, 1):
+                seq.append(Anchor("text", label))
+                seq.append(Anchor("tick", field=fld(i.name), option=k, text=label))
+            if c.suffix:
+                seq.append(Anchor("text", c.suffix))
+            if c.unit:
+                seq.append(Anchor("text", c.unit))
+
+    def blocks(part):
+        if part.title:
+            seq.append(Anchor("text", part.title))
+        for b in part.blocks:
+            if b.kind == "text":
+                seq.append(Anchor("text", b.text))
+            elif b.kind == "table":
+                t = annex[b.grid.id]
+                seq.append(Anchor("table", table=t, grid=b.grid,
+                                  head=tuple(h.label for row in b.grid.head for h in row)))
+            elif b.kind == "photos":
+                seq.append(Anchor("photos", table=annex[b.grid.id]))
+            elif b.kind in ("multiline", "mrow"):
+                fs = []
+                for c in b.cells:
+                    seq.append(Anchor("mlabel", c.label or ""))
+                    fs.append(fld(c.inputs[0].name))
+                seq.append(Anchor("mbox", fields=tuple(fs)))
+            else:
+                cells(b.cells)
+
+    if page.cover:
+        blocks(page.cover)
+    seq.append(Anchor("text", annex.title))
+    for p in page.parts:
+        blocks(p)
+    for t in page.texts:
+        seq.append(Anchor("text", t))
+    return seq
+
+
+@dataclass(frozen=True)
+class Reference:
+    no: tuple[float, float]          # top-left of the annex number (附件N)
+    title: tuple[float, float, float, float]   # x0, top, x1, size of the title line
+    no_size: float
+
+
+@lru_cache(maxsize=8)
+def reference(number: int) -> Reference:
+    """Where the blank form prints its annex number and title (the fit's targets)."""
+    import pdfplumber
+    from ..pdfform import render_blank
+    a = ANNEXES[number - 1]
+    with pdfplumber.open(io.BytesIO(render_blank(number))) as pdf:
+        pages = [_read_page(p, i) for i, p in enumerate(pdf.pages, 1)]
+    found = _landmarks(pages, a)
+    if found is None:          # pragma: no cover - the template changed beyond recognition
+        raise RuntimeError(f"{a.name}：空白表格中找不到编号和标题")
+    return found
+
+
+def _landmarks(pages: list[PageGeo], a: Annex) -> Reference | None:
+    st = Stream(pages)
+    no = st.find(a.name, 0)
+    ti = st.find(a.title, 0)
+    if ti is None:
+        return None
+    first, last = st.glyphs[ti], st.glyphs[ti + len(a.title) - 1]
+    n = (st.glyphs[no].x0, st.glyphs[no].top, st.glyphs[no].size) if no is not None else None
+    return Reference((n[0], n[1]) if n else (math.nan, math.nan), (first.x0, first.top, last.x1, first.size),
+                     n[2] if n else math.nan)
+
+
+def _fit(obs: Reference, ref: Reference) -> tuple[float, float, float]:
+    """Scale and offset mapping observed points onto the blank form's (least squares)."""
+    pairs = [((obs.title[0], obs.title[1]), (ref.title[0], ref.title[1])),
+             ((obs.title[2], obs.title[1]), (ref.title[2], ref.title[1]))]
+    if not math.isnan(obs.no[0]) and not math.isnan(ref.no[0]):
+        pairs.append((obs.no, ref.no))
+    if len(pairs) < 3:
+        s = ref.title[3] / obs.title[3] if obs.title[3] else 1.0
+    else:
+        mo = [sum(p[0][k] for p in pairs) / len(pairs) for k in (0, 1)]
+        mr = [sum(p[1][k] for p in pairs) / len(pairs) for k in (0, 1)]
+        num = sum((o[k] - mo[k]) * (r[k] - mr[k]) for o, r in pairs for k in (0, 1))
+        den = sum((o[k] - mo[k]) ** 2 for o, _ in pairs for k in (0, 1))
+        s = num / den if den else 1.0
+    mo = [sum(p[0][k] for p in pairs) / len(pairs) for k in (0, 1)]
+    mr = [sum(p[1][k] for p in pairs) / len(pairs) for k in (0, 1)]
+    return s, mr[0] - s * mo[0], mr[1] - s * mo[1]
+
+
+# --- the entry point ------------------------------------------------------------------------
+
+def read_flat(reader, file: str) -> ParsedFile:
+    """Values of a flattened or printed form of ours; problems say what could not be read."""
+    pf = ParsedFile(file=file, kind="pdf-flat")
+    try:
+        pages = _open_pages(reader, file)
+    except Exception as e:
+        pf.problem(f"无法读取PDF中的文字（{type(e).__name__}），{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
+        return pf
+    glyphs = [g for p in pages for g in p.glyphs]
+    if len(glyphs) < 5:
+        if any(p.marks or p.rects for p in pages) or _has_images(reader):
+            pf.problem(f"PDF是扫描件或图片，没有可读取的文字，{MANUAL}", fix="请提交本工具表格填写后保存（或打印成）的PDF")
+        else:
+            pf.problem(f"PDF中没有文字，{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
+        return pf
+    cid = sum(1 for g in glyphs if _CID.match(g.text))
+    if cid / len(glyphs) > 0.2:
+        pf.problem(f"PDF的字体没有字符映射（ToUnicode），文字无法可靠读取，{MANUAL}",
+                   fix="请用本工具表格填写后直接保存PDF，不要“打印为PDF”或转换字体")
+        return pf
+    annex = _which_annex(pages)
+    if annex is None:
+        pf.problem("无法判断这是哪个附件：页面上找不到附件的标题（不是本工具生成的表格）",
+                   fix="请使用 fillable/ 中下载的表格填写")
+        return pf
+    pf.annex = annex.id
+    obs = _landmarks(pages, annex)
+    s, dx, dy = _fit(obs, reference(annex.number))
+    if not 0.2 < s < 5:
+        pf.problem(f"{annex.name}：页面比例异常（{s:.2f}），{MANUAL}")
+        return pf
+    _apply_fit(pages, s, dx, dy)
+    Reader(annex, pages, pf).read()
+    return pf
+
+
+def _open_pages(reader, file: str) -> list[PageGeo]:
+    import logging
+    import pdfplumber
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
+    with pdfplumber.open(src) as pdf:
+        return [_read_page(p, i) for i, p in enumerate(pdf.pages, 1)]
+
+
+def _reader_bytes(reader) -> bytes:
+    stream = reader.stream
+    stream.seek(0)
+    return stream.read()
+
+
+def _has_images(reader) -> bool:
+    try:
+        return any(page.images for page in reader.pages)
+    except Exception:
+        return False
+
+
+def _which_annex(pages: list[PageGeo]) -> Annex | None:
+    text = "".join(g.text for p in pages for line in _lines(p.glyphs) for g in line)
+    text = re.sub(r"\s+", "", text)
+    best = None
+    for a in ANNEXES:
+        if re.sub(r"\s+", "", a.title) in text and (best is None or len(a.title) > len(best.title)):
+            best = a
+    return best
+
+
+# --- values ---------------------------------------------------------------------------------
+
+class Reader:
+    def __init__(self, annex: Annex, pages: list[PageGeo], pf: ParsedFile):
+        self.a = annex
+        self.pages = {p.number: p for p in pages}
+        self.pf = pf
+        self.st = Stream(pages)
+        self.seq = _sequence(annex)
+
+    # anchors ---------------------------------------------------------------------------
+    def _locate(self) -> list[str]:
+        cursor = 0
+        missing = []
+        for an in self.seq:
+            if an.kind in ("text", "mlabel"):
+                k = self.st.find(an.text, cursor)
+                if k is None:
+                    missing.append(an.text)
+                    continue
+                an.start, an.end = k, self._glyph_after(k, an.text)
+                cursor = an.end
+            elif an.kind == "table":
+                hits = [h for h in (self.st.find(lab, cursor) for lab in an.head) if h is not None]
+                if hits:
+                    an.start = an.end = min(hits)
+                    cursor = an.start
+                else:
+                    missing.append(an.table.label)
+        return missing
+
+    def _glyph_after(self, k: int, text: str) -> int:
+        end_char = self.st.starts[k] + len(text)
+        j = k
+        while j < len(self.st.glyphs) and self.st.starts[j] < end_char:
+            j += 1
+        return j
+
+    def _neighbours(self, i: int) -> tuple[Anchor | None, Anchor | None]:
+        prev = next((a for a in reversed(self.seq[:i]) if a.start is not None and a.kind != "slot"), None)
+        nxt = next((a for a in self.seq[i + 1:] if a.start is not None and a.kind != "slot"), None)
+        return prev, nxt
+
+    def read(self) -> None:
+        missing = self._locate()
+        found = sum(1 for a in self.seq if a.kind in ("text", "mlabel") and a.start is not None)
+        total = sum(1 for a in self.seq if a.kind in ("text", "mlabel"))
+        if total and found / total < 0.5:
+            self.pf.problem(f"{self.a.name}：只找到{found}/{total}处表格文字，版式与本工具的表格不符，{MANUAL}",
+                            fix="请提交本工具表格填写后保存的PDF")
+            return
+        if missing:
+            self.pf.problem(f"{self.a.name}：页面上找不到“{'”“'.join(missing[:5])}”"
+                            f"{'等' if len(missing) > 5 else ''}，相关的值可能未读出，请人工核对",
+                            severity=WARNING)
+        dates: dict[str, dict[str, tuple[str, int]]] = {}
+        for i, an in enumerate(self.seq):
+            if an.kind == "slot" and an.field is not None:
+                got = self._slot(i)
+                if got is None:
+                    continue
+                text, page = got
+                if an.part:
+                    dates.setdefault(an.field.id, {})[an.part] = (text, page)
+                elif text:
+                    self._emit(an.field, text, page)
+            elif an.kind == "tick":
+                self._tick(i, an)
+            elif an.kind == "mbox":
+                self._mbox(i, an)
+            elif an.kind == "table" and an.start is not None:
+                self._table(i, an)
+            elif an.kind == "photos":
+                self.pf.problem(f"{self.a.name}：打印件中的实景照片无法还原为文件，照片表未读取",
+                                fix="照片请另行提交原图", severity=WARNING, table=an.table.id)
+        for fid, parts in dates.items():
+            y, m, d = (parts.get(k, ("", 0))[0] for k in "ymd")
+            page = next((p for _, p in parts.values() if p), 0)
+            if y or m or d:
+                self._emit(self.a[fid], f"{y}年{m}月{d}日", page)
+
+    def _emit(self, f: Field, text: str, page: int, table: Table | None = None, row: int | None = None,
+              option: int | None = None, raw=None) -> None:
+        name = FieldName(self.a.id, f.id, table=table.id if table else None, row=row, option=option)
+        if table is not None:
+            where = f"第{page}页 {self.a.name}表格第{row}行 {table.column_label(f.id)}"
+        else:
+            where = f"第{page}页 {self.a.name} {f.label}"
+        if option:
+            where += f"（{f.choices[option - 1]}）"
+        self.pf.values.append(Value(name, text if raw is None else raw, where))
+
+    # one-line values ---------------------------------------------------------------------
+    def _slot(self, i: int) -> tuple[str, int] | None:
+        prev, nxt = self._neighbours(i)
+        if prev is None and nxt is None:
+            return None
+        lo = prev.end if prev is not None else 0
+        hi = nxt.start if nxt is not None else len(self.st.glyphs)
+        if prev is None or hi < lo:
+            return None
+        gl = self.st.glyphs[lo:hi]
+        labelled = prev.kind == "text" and prev.text.endswith("：")
+        if labelled:
+            last = self.st.glyphs[prev.end - 1]
+            h = last.bottom - last.top
+            gl = [g for g in gl if g.page == last.page and last.top - 0.6 * h <= g.cy <= last.bottom + 0.6 * h]
+        elif gl:
+            page = self.st.glyphs[hi - 1].page if hi > 0 else gl[0].page
+            gl = [g for g in gl if g.page == page]
+        if not gl:
+            return "", 0
+        return _join_line(gl).strip(), gl[0].page
+
+    # tick boxes --------------------------------------------------------------------------
+    def _tick(self, i: int, an: Anchor) -> None:
+        prev = self.seq[i - 1]
+        if prev.start is None or an.field is None:
+            return
+        label = self.st.glyphs[prev.end - 1]
+        page = self.pages[label.page]
+        h = label.bottom - label.top
+        box = None
+        for r in page.rects:
+            if 4 < r.w < 3 * h and 0.6 < r.w / max(r.h, 0.1) < 1.6 and label.x1 - 2 <= r.x0 <= label.x1 + 2 * h \
+                    and r.top < label.bottom and r.bottom > label.top:
+                if box is None or r.x0 < box.x0 or r.w > box.w and abs(r.x0 - box.x0) < 2:
+                    box = r
+        if box is None:
+            box = Box(label.x1, label.top - 0.3 * h, label.x1 + 1.6 * h, label.bottom + 0.3 * h)
+        ticked = _ticked_in(page, box)
+        self._emit(an.field, "", label.page, option=an.option, raw=ticked)
+
+    # long texts --------------------------------------------------------------------------
+    def _mbox(self, i: int, an: Anchor) -> None:
+        labels = []
+        k = i - 1
+        while k >= 0 and self.seq[k].kind == "mlabel":
+            labels.insert(0, self.seq[k])
+            k -= 1
+        labels = labels[-len(an.fields):]
+        for j, (lab, f) in enumerate(zip(labels, an.fields)):
+            if f is None:
+                continue
+            if lab.start is None:
+                continue
+            first, last = self.st.glyphs[lab.start], self.st.glyphs[lab.end - 1]
+            page = self.pages[last.page]
+            box = _box_below(page, first.x0, last.bottom)
+            if box is None and last.page + 1 in self.pages:      # the box went over to the next page
+                page = self.pages[last.page + 1]
+                box = _box_below(page, first.x0, min((g.top for g in page.glyphs), default=0) - 12)
+            if box is None:
+                self.pf.problem(f"{self.a.name}：找不到“{f.label}”的填写框，该项未读取，请人工核对",
+                                field=f.id, severity=WARNING)
+                continue
+            inside = [g for g in page.glyphs if box.x0 - 1 <= g.cx <= box.x1 + 1 and box.top - 1 <= g.cy <= box.bottom + 1]
+            text = _paragraphs(inside, box)
+            if text:
+                self._emit(f, text, page.number)
+
+    # tables ------------------------------------------------------------------------------
+    def _table(self, i: int, an: Anchor) -> None:
+        t, grid = an.table, an.grid
+        prev, nxt = self._neighbours(i)
+        g0 = self.st.glyphs[an.start]
+        top = self.st.glyphs[prev.end - 1].bottom if prev is not None and \
+            self.st.glyphs[prev.end - 1].page == g0.page else -1e9
+        top = max(top, g0.top - 40)
+        if nxt is not None:
+            gn = self.st.glyphs[nxt.start]
+            last_page, bottom = gn.page, gn.top
+        else:
+            last_page, bottom = max(self.pages), 1e9
+        cols = [c for c in t.columns if c.type is not T.IMAGE]
+        layout: list[tuple[Field, int]] = []        # (column, option or 0) per body cell
+        for c in cols:
+            if c.id in t.choice_columns:
+                layout.extend((c, k) for k in range(1, len(c.choices) + 1))
+            else:
+                layout.append((c, 0))
+        ncells = len(layout) + (1 if t.numbered else 0)
+        heads = {re.sub(r"\s+", "", h) for h in an.head}
+        counter = 0
+        last_cells = None
+        for pno in range(g0.page, last_page + 1):
+            page = self.pages[pno]
+            lo = top if pno == g0.page else -1e9
+            hi = bottom if pno == last_page else 1e9
+            for band in _bands(page, lo, hi):
+                cells = _cells(page, band)
+                texts = [_cell_text(page, c) for c in cells]
+                if not any(texts) and not _any_mark(page, cells):
+                    continue
+                if sum(1 for x in texts if x and (x in heads or any(h in x for h in heads if len(h) > 1)))\
+                        >= max(1, len([x for x in texts if x]) // 2):
+                    continue                                     # the (repeated) header
+                if t.total_label and texts and texts[0] == t.total_label:
+                    self._total(page, band, t, last_cells, layout)
+                    continue
+                if len(cells) != ncells:
+                    self.pf.problem(f"{self.a.name}：第{pno}页表格有一行的列数（{len(cells)}）与表头不符，"
+                                    f"该行未读取：{'｜'.join(x for x in texts if x)[:60]}",
+                                    table=t.id, severity=WARNING, fix="请人工核对该行")
+                    continue
+                last_cells = cells
+                if t.numbered:
+                    num = texts[0]
+                    cells, texts = cells[1:], texts[1:]
+                    row = int(num) if num.isdigit() else counter + 1
+                else:
+                    row = counter + 1
+                counter = row
+                for (c, opt), box, text in zip(layout, cells, texts):
+                    if opt:
+                        if _ticked_in(page, box):
+                            self._emit(c, "", pno, table=t, row=row, option=opt, raw=True)
+                    elif text:
+                        self._emit(c, text, pno, table=t, row=row)
+
+    def _total(self, page: PageGeo, band, t: Table, last_cells, layout) -> None:
+        if last_cells is None:
+            return
+        body = last_cells[1:] if t.numbered else last_cells
+        by_col = {c.id: box for (c, _), box in zip(layout, body)}
+        totals = [f for f in self.a.fields() if f.id.startswith("total_")]
+        row_fields = dict(zip(t.total_columns, totals))
+        for cid, f in row_fields.items():
+            box = by_col.get(cid)
+            if box is None:
+                continue
+            text = _cell_text(page, Box(box.x0, band[0], box.x1, band[1]))
+            if text:
+                self._emit(f, text, page.number)
+
+
+# --- geometry helpers -----------------------------------------------------------------------
+
+def _join_line(gl: list[G]) -> str:
+    return "".join(g.text for g in gl)
+
+
+def _ticked_in(page: PageGeo, box: Box) -> bool:
+    pad = 0.5
+    for m in page.marks:
+        if m.x0 >= box.x0 - pad and m.x1 <= box.x1 + pad and m.top >= box.top - pad and m.bottom <= box.bottom + pad:
+            return True
+    for g in page.glyphs:
+        if g.text in TICK_GLYPHS and box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom:
+            return True
+    return False
+
+
+def _any_mark(page: PageGeo, cells: list[Box]) -> bool:
+    return any(_ticked_in(page, c) for c in cells)
+
+
+def _box_below(page: PageGeo, x0: float, bottom: float) -> Box | None:
+    """The inner rectangle of a drawn box that starts just below a label."""
+    cands = [r for r in page.rects if abs(r.x0 - x0) < 6 and -2 < r.top - bottom < 18 and r.w > 30 and r.h > 8]
+    if not cands:
+        return None
+    outer_top = min(r.top for r in cands)
+    near = [r for r in cands if r.top - outer_top < 3]
+    return min(near, key=lambda r: r.w * r.h)
+
+
+def _paragraphs(glyphs: list[G], box: Box) -> str:
+    """Lines inside a multiline box joined back: a line the writer wrapped continues the
+    previous one (with the space it dropped between Latin words), others start a new line."""
+    lines = _lines(glyphs)
+    avail = box.w - 2 * PAD
+    out = ""
+    prev = None
+    for line in lines:
+        text = _join_line(line)
+        if prev is not None:
+            used = prev[-1].x1 - prev[0].x0
+            nxt = line[0].x1 - line[0].x0
+            if used + nxt > avail - 1.5:
+                out += text
+            elif prev[-1].text.isascii() and prev[-1].text.isalnum() and line[0].text.isascii() \
+                    and line[0].text.isalnum() and used + _word_width(line) + 0.25 * line[0].size > avail - 1.5:
+                out += " " + text
+            else:
+                out += "\n" + text
+        else:
+            out = text
+        prev = line
+    return out.strip()
+
+
+def _word_width(line: list[G]) -> float:
+    end = line[0].x1
+    for g in line:
+        if not (g.text.isascii() and g.text.isalnum()):
+            break
+        end = g.x1
+    return end - line[0].x0
+
+
+def _bands(page: PageGeo, lo: float, hi: float) -> list[tuple[float, float]]:
+    """Rows of a table: between horizontal rules that run (nearly) the table's full width."""
+    rules = sorted((t, a, b) for t, a, b in page.hrules if lo - 2 <= t <= hi + 2)
+    clusters: list[list[tuple[float, float, float]]] = []
+    for r in rules:
+        if clusters and r[0] - clusters[-1][-1][0] < 1.2:
+            clusters[-1].append(r)
+        else:
+            clusters.append([r])
+    covered = []
+    for c in clusters:
+        spans = sorted((a, b) for _, a, b in c)
+        total, cur_a, cur_b = 0.0, None, None
+        for a, b in spans:
+            if cur_b is None or a > cur_b + 0.5:
+                if cur_b is not None:
+                    total += cur_b - cur_a
+                cur_a, cur_b = a, b
+            else:
+                cur_b = max(cur_b, b)
+        if cur_b is not None:
+            total += cur_b - cur_a
+        covered.append((sum(t for t, _, _ in c) / len(c), total))
+    if not covered:
+        return []
+    widest = max(w for _, w in covered)
+    ys = [t for t, w in covered if w >= 0.7 * widest]
+    return [(a, b) for a, b in zip(ys, ys[1:]) if b - a > 4]
+
+
+def _cells(page: PageGeo, band: tuple[float, float]) -> list[Box]:
+    top, bottom = band
+    h = bottom - top
+    xs = sorted(x for x, a, b in page.vrules if a <= top + 0.2 * h and b >= bottom - 0.2 * h)
+    merged: list[float] = []
+    for x in xs:
+        if merged and x - merged[-1] < 1.5:
+            continue
+        merged.append(x)
+    return [Box(a, top, b, bottom) for a, b in zip(merged, merged[1:]) if b - a > 2]
+
+
+def _cell_text(page: PageGeo, box: Box) -> str:
+    inside = [g for g in page.glyphs if box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom
+              and g.text not in TICK_GLYPHS]
+    return "".join(_join_line(line) for line in _lines(inside)).strip()
