@@ -10,7 +10,7 @@ environment variable ``QHSME_FONT`` choose another).
 """
 from __future__ import annotations
 
-from .api import render_blank, render_filled, write_blank, write_filled
+from .api import render_blank, render_filled, write_blank, write_blanks, write_filled
 from .index import write_index
 
-__all__ = ["render_blank", "render_filled", "write_blank", "write_filled", "write_index"]
+__all__ = ["render_blank", "render_filled", "write_blank", "write_blanks", "write_filled", "write_index"]

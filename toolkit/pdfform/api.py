@@ -1,6 +1,8 @@
 """The library calls: a blank or a filled annex as PDF bytes, or written to a file."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..datafile import write_atomic
 from ..errors import InputError
 from ..model.annexes import annex as get_annex
@@ -69,3 +71,29 @@ def write_filled(annex_number: int, data: dict, path, base_dir=None, flatten: bo
     """Annex ``annex_number`` filled from the application ``data``; ``flatten`` gives a print
     version with no fields.  ``base_dir``: folder that annex 2 photo paths are relative to."""
     write_atomic(path, render_filled(annex_number, data, base_dir, flatten, font))
+
+
+def _blank_job(args) -> tuple[int, int]:
+    n, path = args
+    write_blank(n, path)
+    return n, Path(path).stat().st_size
+
+
+def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[Path]:
+    """Blank forms ``annexN.pdf`` for ``numbers`` in ``out_dir``, on ``jobs`` processes (default:
+    the CPU count, at most 4; 1 where processes cannot be forked)."""
+    import multiprocessing as mp
+    import os
+    out = Path(out_dir)
+    F.fonts()                                   # build or find the fonts once, before forking
+    from .appearance import _font_parts
+    _font_parts(F.fonts().field.read_bytes())
+    paths = [(n, out / f"annex{n}.pdf") for n in numbers]
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    if jobs > 1 and len(paths) > 1 and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(min(jobs, len(paths))) as pool:
+            pool.map(_blank_job, paths)
+    else:
+        for job in paths:
+            _blank_job(job)
+    return [p for _, p in paths]

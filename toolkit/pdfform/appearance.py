@@ -1,9 +1,8 @@
 """Appearance streams for filled fields, drawn with the field font (or a tiny font for
 characters outside it), so values show in viewers that never regenerate them.
 
-Text is written as 2-byte glyph ids: both fonts are TrueType, embedded by
-WeasyPrint (the field font, whole, CIDToGIDMap Identity) or here (the rare-character
-font, Type0/CIDFontType2 Identity-H with a ToUnicode map).
+Text is written as 2-byte glyph ids: both fonts are TrueType, embedded here as
+Type0/CIDFontType2, Identity-H, CIDToGIDMap Identity, with a ToUnicode map.
 """
 from __future__ import annotations
 
@@ -46,28 +45,19 @@ def face(name: str, data: bytes) -> Face:
     return Face(name, cmap, widths)
 
 
-def embed_font(pdf: pikepdf.Pdf, data: bytes, base: str) -> pikepdf.Object:
-    """A Type0 font dictionary for TrueType ``data`` (Identity-H, glyph ids as codes)."""
+@lru_cache(maxsize=8)
+def _font_parts(data: bytes) -> tuple[bytes, list[int], bytes, dict]:
+    """What a Type0 font needs, computed once per font: the deflated program, widths,
+    the deflated ToUnicode map and the descriptor numbers."""
+    import zlib
     font = TTFont(io.BytesIO(data), lazy=True)
     cmap, widths = _metrics(data)
     head, hhea, os2 = font["head"], font["hhea"], font.get("OS/2")
-    upm = head.unitsPerEm
-    scale = 1000 / upm
-    descriptor = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + base), Flags=4,
-        FontBBox=[round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-        ItalicAngle=0, Ascent=round(hhea.ascent * scale), Descent=round(hhea.descent * scale),
-        CapHeight=round((getattr(os2, "sCapHeight", 0) or hhea.ascent) * scale), StemV=80,
-        FontFile2=pdf.make_stream(data),
-    ))
-    cid = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + base),
-        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-        FontDescriptor=descriptor, CIDToGIDMap=pikepdf.Name.Identity, DW=1000,
-        W=pikepdf.Array([0, pikepdf.Array([round(w) for w in widths])]),
-    ))
-    lines = []
-    seen = set()
+    scale = 1000 / head.unitsPerEm
+    desc = {"bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+            "ascent": round(hhea.ascent * scale), "descent": round(hhea.descent * scale),
+            "cap": round((getattr(os2, "sCapHeight", 0) or hhea.ascent) * scale)}
+    lines, seen = [], set()
     for cp, gid in sorted(cmap.items()):
         if gid in seen:
             continue
@@ -80,10 +70,36 @@ def embed_font(pdf: pikepdf.Pdf, data: bytes, base: str) -> pikepdf.Object:
                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
                  f"{body}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    return (zlib.compress(data, 9), [round(w) for w in widths],
+            zlib.compress(tounicode.encode("ascii"), 9), desc)
+
+
+def _deflated(pdf: pikepdf.Pdf, blob: bytes, **keys) -> pikepdf.Stream:
+    s = pikepdf.Stream(pdf, b"")
+    s.write(blob, filter=pikepdf.Name.FlateDecode)
+    for k, v in keys.items():
+        s[f"/{k}"] = v
+    return s
+
+
+def embed_font(pdf: pikepdf.Pdf, data: bytes, base: str) -> pikepdf.Object:
+    """A Type0 font dictionary for TrueType ``data`` (Identity-H, glyph ids as codes)."""
+    program, widths, tounicode, d = _font_parts(data)
+    descriptor = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + base), Flags=4,
+        FontBBox=d["bbox"], ItalicAngle=0, Ascent=d["ascent"], Descent=d["descent"],
+        CapHeight=d["cap"], StemV=80, FontFile2=_deflated(pdf, program, Length1=len(data)),
+    ))
+    cid = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + base),
+        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+        FontDescriptor=descriptor, CIDToGIDMap=pikepdf.Name.Identity, DW=1000,
+        W=pikepdf.Array([0, pikepdf.Array(widths)]),
+    ))
     return pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + base),
         Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid],
-        ToUnicode=pdf.make_stream(tounicode.encode("ascii")),
+        ToUnicode=_deflated(pdf, tounicode),
     ))
 
 

@@ -61,14 +61,21 @@ def _normalise(pdf: pikepdf.Pdf) -> None:
             af.DA = pikepdf.String("0 g /Helv 0 Tf")
 
 
-def _field_font(pdf: pikepdf.Pdf) -> tuple[str, pikepdf.Object] | None:
+FIELD_NAME = "QhsmeField"
+
+
+def _add_field_font(pdf: pikepdf.Pdf, fs) -> pikepdf.Object | None:
+    """Add the field font to /DR and point every /DA at it (WeasyPrint named the labels font)."""
     af = pdf.Root.get("/AcroForm")
     if af is None or "/DR" not in af:
         return None
-    for name, font in af.DR.get("/Font", {}).items():
-        if str(font.get("/BaseFont", "")).endswith(F.FIELD_FAMILY):
-            return name[1:], font
-    return None
+    ref = A.embed_font(pdf, fs.field.read_bytes(), F.FIELD_FAMILY)
+    af.DR.Font[f"/{FIELD_NAME}"] = ref
+    for w in _widgets(pdf):
+        if "/DA" in w:
+            w.DA = pikepdf.String(_DA_FONT.sub(lambda m: f"/{FIELD_NAME} {m.group(2)} Tf", str(w.DA)))
+    af.DA = pikepdf.String(f"0 g /{FIELD_NAME} 10 Tf")
+    return ref
 
 
 def finish(data: bytes, annex: Annex, rare_chars: str = "", values: dict[str, str] | None = None,
@@ -83,13 +90,12 @@ def finish(data: bytes, annex: Annex, rare_chars: str = "", values: dict[str, st
             w.V = pikepdf.String(v)
     fs = F.fonts()
     faces: list[A.Face] = []
-    found = _field_font(pdf)
     resources = pikepdf.Dictionary()
-    if found:
-        name, font = found
-        faces.append(A.face(name, fs.field.read_bytes()))
-        resources[f"/{name}"] = font
-    if rare_chars:
+    font = _add_field_font(pdf, fs)
+    if font is not None:
+        faces.append(A.face(FIELD_NAME, fs.field.read_bytes()))
+        resources[f"/{FIELD_NAME}"] = font
+    if rare_chars and font is not None:
         rare = F.rare_font(rare_chars)
         ref = A.embed_font(pdf, rare, f"{RARE_NAME}")
         pdf.Root.AcroForm.DR.Font[f"/{RARE_NAME}"] = ref

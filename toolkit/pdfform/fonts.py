@@ -1,13 +1,17 @@
 """Fonts for the PDF forms, made safe for PDF once and cached.
 
-Two fonts are built from one source font (by default Noto Serif SC from the
+Three fonts are built from one source font (by default Noto Serif SC from the
 PyPI package ``pylopdf-fonts-zh-cn``, SIL OFL 1.1):
 
 * ``QhsmeSerif`` for the printed words of the forms: every character the annex
   models print, ASCII and all of GB2312.  WeasyPrint subsets it per document.
 * ``QhsmeField`` for form fields (``/DA``): ASCII, GB2312 symbols and the 3,755
-  level-1 hanzi, plus the choices the forms offer.  WeasyPrint embeds a field
-  font whole, so it is kept small (about 1 MB).
+  level-1 hanzi, plus the choices the forms offer (about 1 MB in a PDF).  It is
+  added to each PDF by ``fields.finish`` from parts prepared once per process.
+* ``QhsmeLabels``: only what the blank forms print (the model's words, ASCII),
+  about 100 KB.  WeasyPrint lays out labels and fields with it; since it is
+  tiny, embedding it whole costs nothing, and ``finish`` points the fields'
+  ``/DA`` at ``QhsmeField`` instead.
 
 Both are TrueType outlines (WeasyPrint then writes CIDFontType2 with an
 identity CIDToGIDMap, which every viewer reads alike) and keep only the code
@@ -35,9 +39,10 @@ from pathlib import Path
 
 from ..errors import ResourceMissing
 
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 SERIF_FAMILY = "QhsmeSerif"
 FIELD_FAMILY = "QhsmeField"
+LABELS_FAMILY = "QhsmeLabels"
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -248,6 +253,7 @@ def build(path: Path, index: int, unicodes: set[int], family: str) -> bytes:
 class FontSet:
     serif: Path
     field: Path
+    labels: Path
     source: Path
     source_index: int
 
@@ -266,11 +272,13 @@ def fonts() -> FontSet:
     key = _key(path, index)
     d = cache_dir()
     serif, field = d / f"{SERIF_FAMILY}-{key}.ttf", d / f"{FIELD_FAMILY}-{key}.ttf"
+    labels = d / f"{LABELS_FAMILY}-{key}.ttf"
     with _lock:
-        if not (serif.is_file() and field.is_file()):
+        if not (serif.is_file() and field.is_file() and labels.is_file()):
             from ..datafile import write_atomic
             try:
                 d.mkdir(parents=True, exist_ok=True)
+                write_atomic(labels, build(path, index, _base_chars() | _model_chars(), LABELS_FAMILY))
                 write_atomic(field, build(path, index, field_chars(), FIELD_FAMILY))
                 write_atomic(serif, build(path, index, serif_chars(), SERIF_FAMILY))
             except OSError as e:
@@ -281,7 +289,7 @@ def fonts() -> FontSet:
             if lic and not (d / "OFL.txt").exists() and _source_override is None \
                     and not os.environ.get("QHSME_FONT"):
                 write_atomic(d / "OFL.txt", lic.encode("utf-8"))
-    return FontSet(serif, field, path, index)
+    return FontSet(serif, field, labels, path, index)
 
 
 @lru_cache(maxsize=4)

@@ -101,12 +101,12 @@ def attachment_resolver(base_dir, allowed: set[Path]):
 def render_html(annex: Annex, data: dict | None = None, base_dir=None,
                 rare_chars: str = "") -> tuple[str, "Fetcher", "layout.Page"]:
     fs = F.fonts()
-    allowed = {template_file("annex.css"), fs.serif, fs.field}
+    allowed = {template_file("annex.css"), fs.serif, fs.labels}
     urls = attachment_resolver(base_dir, allowed)
     page = layout.page(annex, data, urls if data is not None else None)
     html = env().get_template("annex.html").render(
-        page=page, serif_family=F.SERIF_FAMILY, field_family=F.FIELD_FAMILY,
-        serif_url=fs.serif.as_uri(), field_url=fs.field.as_uri(),
+        page=page, serif_family=F.SERIF_FAMILY,
+        serif_url=fs.serif.as_uri(), labels_family=F.LABELS_FAMILY, labels_url=fs.labels.as_uri(),
         rare_url=RARE_URL if rare_chars else "")
     rare = F.rare_font(rare_chars) if rare_chars else None
     return html, Fetcher(allowed, rare), page
@@ -120,4 +120,5 @@ def render_pdf(annex: Annex, data: dict | None = None, base_dir=None,
     html, fetcher, page = render_html(annex, data, base_dir, rare_chars)
     doc = weasyprint.HTML(string=html, base_url=template_file("annex.html").as_uri(),
                           url_fetcher=fetcher)
-    return doc.write_pdf(pdf_forms=True, uncompressed_pdf=False), page.multiline_values()
+    # uncompressed: pikepdf compresses in fields.to_bytes
+    return doc.write_pdf(pdf_forms=True, uncompressed_pdf=True), page.multiline_values()
