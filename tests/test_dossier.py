@@ -249,3 +249,24 @@ def test_sample_dossier_items_in_order(sample_dossier):
     texts = page_texts(result.outputs[0])
     assert "申请推荐表" in re.sub(r"\s", "", texts[result.ranges[1][0] - 1])
     assert "从业人员情况表" in re.sub(r"\s", "", texts[result.ranges[3][0] - 1])
+
+
+@pytest.mark.parametrize("kind, items, annex_item", [
+    ("review", {1: "summary", 2: "audit"}, 3),          # 第十五条: 三年工作总结, 审计报告, 附件7
+    ("report", {1: "summary"}, 2),                      # 第十四条: 总结报告, 附件6
+])
+def test_review_and_report_dossiers(tmp_path, kind, items, annex_item):
+    files = {n: [str(text_pdf(tmp_path / f"{name}.pdf", name.upper()))] for n, name in items.items()}
+    m = tmp_path / "m.yaml"
+    m.write_text(yaml.safe_dump({"kind": kind, "data": str(SAMPLES / "xining-complete.yaml"), "items": files,
+                                 "date": "2026-03-25"}, allow_unicode=True), encoding="utf-8")
+    result = bind(m, tmp_path / "out", copies=1)
+    reader = PdfReader(result.outputs[0])
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert len(titles) == len(items) + 1 and f"附件{7 if kind == 'review' else 6}" in titles[annex_item - 1]
+    first = result.ranges[annex_item][0]
+    text = re.sub(r"\s", "", page_texts(result.outputs[0])[first - 1])
+    if kind == "review":
+        assert "复核申请推荐表" in text
+    else:                                   # 附件6 is landscape: turned for binding, read backwards
+        assert "运营情况汇总表"[::-1] in text

@@ -209,6 +209,9 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             p.file = str(manifest.data_path)
         raise DataProblems(checked.problems, file=str(manifest.data_path))
     data = checked.data
+    if manifest.kind == "review" and "annex7" not in data and "annex1" in data:
+        from ..bureau.review import review_data       # 附件7 is annex 1's content for a 复核单位
+        data = review_data(data, dt.date.fromisoformat(manifest.date) if manifest.date else dt.date.today())
     if not 1 <= copies <= 2:
         raise InputError("--copies 只能为1或2（正本、副本）")
     parts, missing, opened = plan(manifest, data, draft)
