@@ -17,7 +17,7 @@ from toolkit.docxform import context, ooxml
 from toolkit.docxform.build import template_bytes
 from toolkit.errors import InputError
 from toolkit.model import ANNEXES, annex
-from toolkit.model.fields import FieldType as T, Table
+from toolkit.model.fields import FieldType as T
 from toolkit.model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION, field_name
 
 NUMBERS = range(1, 8)

@@ -187,7 +187,7 @@ class Layout:
     def stacked_field(self, f: Field, height: int) -> list[TRow]:
         rows = []
         if f.printed:
-            rows.append(TRow([self.words(f.label, 1, align="left", open_sides=("bottom",),
+            rows.append(TRow([self.words(f.label, 1, align="left", open_sides=("bottom",), bold=True,
                                          keep_next=True)], cant_split=True))
         if f.blank:       # a date under a seal: right-aligned, no line above
             rows.append(TRow([self.value(f, 1, align="right", open_sides=("top",))], height=420))
