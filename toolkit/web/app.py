@@ -191,8 +191,9 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         job = jobs.new("self")
         data_up = _save(data_fs, job.dir / "in", set(_parse_suffixes()) | DATA_SUFFIXES)
         item_up = {n: _save(fs, job.dir / f"item{n}", IMAGE_SUFFIXES, stem="材料") for n, fs in item_fs.items()}
+        photos = _save(_files("photos"), job.dir / "photos", {".jpg", ".jpeg", ".png"}, stem="照片")
         options = {"duplex": bool(request.form.get("duplex")), "package": bool(request.form.get("package"))}
-        jobs.submit(job, run_self, data_up, item_up, options)
+        jobs.submit(job, run_self, data_up, item_up, options, photos)
         return redirect(url_for("job_page", job_id=job.id), 303)
 
     @app.get("/jobs/<job_id>")

@@ -137,7 +137,9 @@ def group(uploads: list[Upload], scratch: Path) -> list[Application]:
                 made[key] = app(_unique(apps, key))
             made[key].files.append((f, shown))
         next(iter(made.values())).problems += problems
-    return list(apps.values())
+    for a in apps.values():
+        a.files.sort(key=lambda f: f[1])
+    return sorted(apps.values(), key=lambda a: a.id)
 
 
 def _unique(apps: dict, key: str) -> str:

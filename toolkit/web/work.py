@@ -140,7 +140,8 @@ def _batch_outputs(job, apps, problems, results) -> None:
 
 # ---------------------------------------------------------------- the applicant's self-check
 
-def run_self(job, data_uploads: list[Upload], item_uploads: dict[int, list[Upload]], options: dict) -> None:
+def run_self(job, data_uploads: list[Upload], item_uploads: dict[int, list[Upload]], options: dict,
+             photos: list[Upload] = ()) -> None:
     from ..dossier.items import application_items
     items = {i.number: i for i in application_items()}
     forms_wanted = options.get("forms", True)
@@ -155,7 +156,7 @@ def run_self(job, data_uploads: list[Upload], item_uploads: dict[int, list[Uploa
         result["notes"].append("没有读出申报数据：请上传数据文件（YAML/JSON）或填好的附件（PDF/Word）")
         job.done = job.total
         return
-    data = _without_outside_photos(data, result)
+    data = _photos(data, list(photos), job.dir, result)
     given = {n: [u.shown for u in ups] for n, ups in item_uploads.items() if ups}
     result["items"] = [{"label": items[n].label, "files": given.get(n, []),
                         "generated": items[n].generated} for n in sorted(items) if n >= 6]
@@ -212,30 +213,56 @@ def _read_data(job, uploads: list[Upload]) -> tuple[dict, list[Problem]]:
     return {}, []
 
 
-def _without_outside_photos(data: dict, result: dict) -> dict:
-    """Photo paths in an uploaded data file point at the uploader's disk, not ours: drop them,
-    so no file of this computer is ever read because a data file names it."""
+def _photos(data: dict, photos: list[Upload], job_dir: Path, result: dict) -> dict:
+    """Photo paths in a data file point at the uploader's disk, never at ours: each is matched by
+    file name to an uploaded photo, else a blank placeholder stands in (so no file of this computer
+    is ever read because a data file names it)."""
     from ..model import BLOCKS, FieldType
     out = json.loads(json.dumps(data, default=str))
-    dropped = 0
+    uploaded = {}
+    for u in photos:
+        if u.parts:
+            uploaded.setdefault(u.parts[-1].lower(), u.path)
+    missing: list[str] = []
+
+    def swap(value):
+        name = str(value).replace("\\", "/").rsplit("/", 1)[-1]
+        p = uploaded.get(name.lower())
+        if p is not None:
+            return p.relative_to(job_dir).as_posix()
+        missing.append(name)
+        return _placeholder(job_dir).relative_to(job_dir).as_posix()
+
     for block in BLOCKS:
         values = out.get(block.id)
         if not isinstance(values, dict):
             continue
         for f in block.fields():
             if f.type is FieldType.IMAGE and values.get(f.id):
-                values[f.id] = None
-                dropped += 1
+                values[f.id] = swap(values[f.id])
         for t in block.tables():
             for row in values.get(t.id) or []:
                 for c in t.columns:
                     if c.type is FieldType.IMAGE and isinstance(row, dict) and row.get(c.id):
-                        row[c.id] = None
-                        dropped += 1
-    if dropped:
-        result["notes"].append(f"数据中的 {dropped} 张照片路径指向您电脑上的文件，网页无法读取；"
-                               "填好的表格中照片处留空，请打印后粘贴或用命令行 qhsme 生成")
+                        row[c.id] = swap(row[c.id])
+    if missing:
+        result["notes"].append("数据中列出的照片未上传：" + "、".join(missing) +
+                               "。表格和装订本中以空白占位图代替；请在“附件2 实景照片”处一并上传")
     return out
+
+
+def _placeholder(job_dir: Path) -> Path:
+    p = job_dir / "photos" / "未上传.png"
+    if not p.exists():
+        from PIL import Image, ImageDraw
+        p.parent.mkdir(parents=True, exist_ok=True)
+        img = Image.new("L", (400, 300), 235)
+        d = ImageDraw.Draw(img)
+        d.rectangle((0, 0, 399, 299), outline=150, width=3)
+        d.line((0, 0, 399, 299), fill=180, width=2)
+        d.line((0, 299, 399, 0), fill=180, width=2)
+        img.save(p)
+    return p
 
 
 def _filled_forms(job, data: dict, out: Path, result: dict) -> None:
@@ -244,12 +271,12 @@ def _filled_forms(job, data: dict, out: Path, result: dict) -> None:
     writers = []
     try:
         from ..pdfform import write_filled as pdf_filled
-        writers.append(("pdf", lambda n, p: pdf_filled(n, data, p, base_dir=job.dir / "none", flatten=False)))
+        writers.append(("pdf", lambda n, p: pdf_filled(n, data, p, base_dir=job.dir, flatten=False)))
     except ImportError as e:
         result["notes"].append(MISSING.format(what=f"PDF表格（{e.name}）"))
     try:
         from ..docxform import write_filled as docx_filled
-        writers.append(("docx", lambda n, p: docx_filled(n, data, p, base_dir=job.dir / "none")))
+        writers.append(("docx", lambda n, p: docx_filled(n, data, p, base_dir=job.dir)))
     except ImportError as e:
         result["notes"].append(MISSING.format(what=f"Word表格（{e.name}）"))
     if not writers or not annexes:
@@ -296,7 +323,10 @@ def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict,
                      package=bool(options.get("package")))
     except QhsmeError as e:
         result["bind_error"] = e.message
-        result["bind_problems"] = problem_rows(list(getattr(e, "problems", [])))
+        found = list(getattr(e, "problems", []))
+        for p in found:
+            p.file = "申报数据"
+        result["bind_problems"] = problem_rows(found)
         return
     except Exception as e:  # noqa: BLE001
         result["bind_error"] = f"装订时出错（{type(e).__name__}: {str(e)[:200]}）"
