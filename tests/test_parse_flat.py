@@ -192,3 +192,16 @@ def test_many_rows_continue_over_pages(sample, tmp_path):
     path = tmp_path / "annex5-60.pdf"
     write_filled(5, data, path, base_dir=SAMPLES, flatten=True)
     assert got(path, 5) == expected(data, 5)
+
+
+def test_a_missing_page_keeps_what_was_read(flat_pdfs, sample, tmp_path):
+    """Annex 1 without its last page: the first pages' values are kept, the rest reported."""
+    pdf = pikepdf.open(flat_pdfs[1]["plain"])
+    del pdf.pages[-1]
+    path = tmp_path / "annex1-short.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    read = {v.name.field: v.raw for v in pf.values if v.name.table is None}
+    assert read["postcode"] == "810008" and read["legal_rep"] == sample["annex1"]["legal_rep"]
+    assert "opinion_date" not in read and "honors" not in read
+    assert any("找不到" in p.message and "人工核对" in p.message for p in pf.problems)

@@ -90,6 +90,7 @@ class PageGeo:
     vrules: list[tuple[float, float, float]] = dc_field(default_factory=list)   # (x, t0, t1)
     rects: list[Box] = dc_field(default_factory=list)
     marks: list[Box] = dc_field(default_factory=list)      # curves: drawn ticks
+    ticks: list[G] = dc_field(default_factory=list)        # glyphs that are ticks (√)
 
 
 # --- reading the pages ------------------------------------------------------------------------
@@ -97,10 +98,7 @@ class PageGeo:
 def _turn_of(chars) -> int:
     votes: Counter = Counter()
     for c in chars:
-        m = c.get("matrix")
-        if not m:
-            continue
-        a, b = m[0], m[1]
+        a, b = c[6], c[7]
         if a == 0 and b == 0:
             continue
         votes[round(math.degrees(math.atan2(-b, a)) / 90) % 4] += 1
@@ -126,29 +124,38 @@ def _fold(text: str) -> str:
     return text
 
 
-def _read_page(page, number: int) -> PageGeo:
-    chars = page.chars
+def _plumber_page(page) -> tuple[list, list, list, list]:
+    chars = [(c.get("text") or "", c["x0"], c["top"], c["x1"], c["bottom"], float(c.get("size") or 0),
+              *(c.get("matrix") or (1, 0))[:2]) for c in page.chars]
+    edges = [(e["x0"], e["top"], e["x1"], e["bottom"]) for e in page.edges]
+    rects = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects]
+    curves = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves]
+    return chars, edges, rects, curves
+
+
+def _orient(number: int, chars, edges, rects, curves) -> PageGeo:
+    """A page turned so its text runs left to right: chars are (text, x0, top, x1, bottom,
+    size, a, b) with (a, b) the text direction (PDF y up), boxes are (x0, top, x1, bottom)."""
     turn = _turn_of(chars)
     geo = PageGeo(number, turn)
-    for c in chars:
-        text = c.get("text") or ""
+    for text, cx0, ctop, cx1, cbottom, size, _, _ in chars:
         if not text or text.isspace() and text != " ":
             continue
-        x0, t0, x1, t1 = _rot(turn, c["x0"], c["top"], c["x1"], c["bottom"])
-        geo.glyphs.append(G(_fold(text), x0, x1, t0, t1, float(c.get("size") or (t1 - t0)), number))
-    for e in page.edges:
-        x0, t0, x1, t1 = _rot(turn, e["x0"], e["top"], e["x1"], e["bottom"])
+        x0, t0, x1, t1 = _rot(turn, cx0, ctop, cx1, cbottom)
+        geo.glyphs.append(G(_fold(text), x0, x1, t0, t1, size or (t1 - t0), number))
+    for e in edges:
+        x0, t0, x1, t1 = _rot(turn, *e)
         if t1 - t0 < 1.0 and x1 - x0 > 1.0:
             geo.hrules.append(((t0 + t1) / 2, x0, x1))
         elif x1 - x0 < 1.0 and t1 - t0 > 1.0:
             geo.vrules.append(((x0 + x1) / 2, t0, t1))
-    for r in page.rects:
-        x0, t0, x1, t1 = _rot(turn, r["x0"], r["top"], r["x1"], r["bottom"])
+    for r in rects:
+        x0, t0, x1, t1 = _rot(turn, *r)
         if x1 - x0 > 2 and t1 - t0 > 2:
             geo.rects.append(Box(x0, t0, x1, t1))
-    for c in page.curves:
-        x0, t0, x1, t1 = _rot(turn, c["x0"], c["top"], c["x1"], c["bottom"])
-        geo.marks.append(Box(x0, t0, x1, t1))
+    for c in curves:
+        geo.marks.append(Box(*_rot(turn, *c)))
+    geo.ticks = [g for g in geo.glyphs if g.text in TICK_GLYPHS]
     return geo
 
 
@@ -311,7 +318,7 @@ def reference(number: int) -> Reference:
     from ..pdfform import render_blank
     a = ANNEXES[number - 1]
     with pdfplumber.open(io.BytesIO(render_blank(number))) as pdf:
-        pages = [_read_page(p, i) for i, p in enumerate(pdf.pages, 1)]
+        pages = [_orient(i, *_plumber_page(p)) for i, p in enumerate(pdf.pages, 1)]
     found = _landmarks(pages, a)
     if found is None:          # pragma: no cover - the template changed beyond recognition
         raise RuntimeError(f"{a.name}：空白表格中找不到编号和标题")
@@ -388,12 +395,23 @@ def read_flat(reader, file: str) -> ParsedFile:
 
 
 def _open_pages(reader, file: str) -> list[PageGeo]:
+    """The pages read with qpdf's parser (``pdf_draw``), or with pdfplumber when they use
+    fonts that reader does not interpret."""
+    src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
+    try:
+        import pikepdf
+        from .pdf_draw import Unsupported, page_drawing
+        with pikepdf.open(src) as pdf:
+            return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, 1)]
+    except (Unsupported, ValueError, TypeError, KeyError, AttributeError, IndexError, pikepdf.PdfError):
+        pass
     import logging
     import pdfplumber
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
+    if not isinstance(src, str):
+        src.seek(0)
     with pdfplumber.open(src) as pdf:
-        return [_read_page(p, i) for i, p in enumerate(pdf.pages, 1)]
+        return [_orient(i, *_plumber_page(p)) for i, p in enumerate(pdf.pages, 1)]
 
 
 def _reader_bytes(reader) -> bytes:
@@ -432,23 +450,33 @@ class Reader:
     # anchors ---------------------------------------------------------------------------
     def _locate(self) -> list[str]:
         cursor = 0
+        last = None
         missing = []
         for an in self.seq:
             if an.kind in ("text", "mlabel"):
                 k = self.st.find(an.text, cursor)
+                if k is not None and len(an.text) <= 2 and not self._near(last, k):
+                    k = None        # a unit or 年/月/日 far from the words before it: not this one
                 if k is None:
                     missing.append(an.text)
                     continue
+                last = k
                 an.start, an.end = k, self._glyph_after(k, an.text)
                 cursor = an.end
             elif an.kind == "table":
                 hits = [h for h in (self.st.find(lab, cursor) for lab in an.head) if h is not None]
                 if hits:
                     an.start = an.end = min(hits)
-                    cursor = an.start
+                    cursor = last = an.start
                 else:
                     missing.append(an.table.label)
         return missing
+
+    def _near(self, before: int | None, k: int) -> bool:
+        if before is None:
+            return False
+        a, b = self.st.glyphs[before], self.st.glyphs[k]
+        return a.page == b.page and b.line - a.line <= 2
 
     def _glyph_after(self, k: int, text: str) -> int:
         end_char = self.st.starts[k] + len(text)
@@ -513,8 +541,12 @@ class Reader:
 
     # one-line values ---------------------------------------------------------------------
     def _slot(self, i: int) -> tuple[str, int] | None:
+        before = next((a for a in reversed(self.seq[:i]) if a.kind != "slot"), None)
+        after = next((a for a in self.seq[i + 1:] if a.kind != "slot"), None)
+        if before is not None and before.start is None:
+            return None                     # the words before the value were not found
         prev, nxt = self._neighbours(i)
-        if prev is None and nxt is None:
+        if after is not None and after.start is None and not (prev is not None and prev.text.endswith("：")):
             return None
         lo = prev.end if prev is not None else 0
         hi = nxt.start if nxt is not None else len(self.st.glyphs)
@@ -610,7 +642,8 @@ class Reader:
             hi = bottom if pno == last_page else 1e9
             for band in _bands(page, lo, hi):
                 cells = _cells(page, band)
-                texts = [_cell_text(page, c) for c in cells]
+                in_band = [g for g in page.glyphs if band[0] <= g.cy <= band[1]]
+                texts = [_cell_text(in_band, c) for c in cells]
                 if not any(texts) and not _any_mark(page, cells):
                     continue
                 if sum(1 for x in texts if x and (x in heads or any(h in x for h in heads if len(h) > 1)))\
@@ -650,7 +683,7 @@ class Reader:
             box = by_col.get(cid)
             if box is None:
                 continue
-            text = _cell_text(page, Box(box.x0, band[0], box.x1, band[1]))
+            text = _cell_text(page.glyphs, Box(box.x0, band[0], box.x1, band[1]))
             if text:
                 self._emit(f, text, page.number)
 
@@ -666,8 +699,8 @@ def _ticked_in(page: PageGeo, box: Box) -> bool:
     for m in page.marks:
         if m.x0 >= box.x0 - pad and m.x1 <= box.x1 + pad and m.top >= box.top - pad and m.bottom <= box.bottom + pad:
             return True
-    for g in page.glyphs:
-        if g.text in TICK_GLYPHS and box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom:
+    for g in page.ticks:
+        if box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom:
             return True
     return False
 
@@ -762,7 +795,6 @@ def _cells(page: PageGeo, band: tuple[float, float]) -> list[Box]:
     return [Box(a, top, b, bottom) for a, b in zip(merged, merged[1:]) if b - a > 2]
 
 
-def _cell_text(page: PageGeo, box: Box) -> str:
-    inside = [g for g in page.glyphs if box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom
-              and g.text not in TICK_GLYPHS]
+def _cell_text(glyphs: list[G], box: Box) -> str:
+    inside = [g for g in glyphs if box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom]
     return "".join(_join_line(line) for line in _lines(inside)).strip()
