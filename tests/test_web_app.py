@@ -214,3 +214,48 @@ def test_jobs_and_their_files_expire(tmp_path):
     assert not job.dir.exists() and jobs.get(job.id) is None
     jobs.close()
     assert not jobs.root.exists()
+
+
+def test_expired_jobs_go_without_any_request(tmp_path):
+    import time
+    from toolkit.web.jobs import DONE, Jobs
+    jobs = Jobs(ttl=1, root=tmp_path)
+    job = jobs.new("batch")
+    job.state = DONE
+    end = time.monotonic() + 10
+    while job.dir.exists() and time.monotonic() < end:
+        time.sleep(0.2)
+    assert not job.dir.exists()
+    jobs.close()
+
+
+def test_self_check_reads_returned_annexes(tmp_path, docx_annexes):
+    from toolkit.web.work import _read_data
+    ups = []
+    for i, p in enumerate(docx_annexes + [tmp_path / "notes.txt"]):
+        q = tmp_path / f"{i:05d}{p.suffix}"
+        q.write_bytes(p.read_bytes() if p.exists() else b"x")
+        ups.append(Upload(q, f"申报/{p.name}"))
+    data, problems = _read_data(None, ups)
+    assert {f"annex{n}" for n in range(1, 6)} <= set(data)
+    assert data["annex1"]["unit_name"]
+    assert any(p.file == "申报/notes.txt" and "已忽略" in p.message for p in problems)
+    assert all(not str(p.file).startswith(str(tmp_path)) for p in problems)
+
+
+def test_photo_paths_in_a_data_file_never_reach_the_disk(tmp_path):
+    from web_support import sample_data
+    from toolkit.web.work import _photos
+    data = sample_data()
+    data["annex2"]["photos"][0]["file"] = "/etc/passwd.png"
+    photo = tmp_path / "photos" / "照片1.png"
+    photo.parent.mkdir()
+    photo.write_bytes(b"png")
+    result = {"notes": []}
+    out = _photos(data, [Upload(photo, "Photo-LAB.png")], tmp_path, result)
+    files = [r["file"] for r in out["annex2"]["photos"]]
+    assert files[1] == "photos/照片1.png"                  # matched by name, case aside
+    assert files[0] == files[2] == "photos/未上传.png"     # the rest: a placeholder of ours
+    assert (tmp_path / files[0]).is_file()
+    assert "passwd.png" in result["notes"][0] and "photo-classroom.png" in result["notes"][0]
+    assert data["annex2"]["photos"][0]["file"] == "/etc/passwd.png"     # the input is not changed

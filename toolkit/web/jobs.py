@@ -67,6 +67,14 @@ class Jobs:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qhsme-job")
         self._last_sweep = 0.0
+        self._stop = threading.Event()
+        self._sweeper = threading.Thread(target=self._sweep_loop, daemon=True, name="qhsme-sweep")
+        self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        """Expired jobs go even when nobody opens a page."""
+        while not self._stop.wait(min(60.0, max(1.0, self.ttl / 4))):
+            self.sweep()
 
     def new(self, kind: str) -> Job:
         self.sweep()
@@ -112,5 +120,6 @@ class Jobs:
         return len(old)
 
     def close(self) -> None:
+        self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(self.root, ignore_errors=True)
