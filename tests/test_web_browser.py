@@ -263,3 +263,20 @@ def test_two_hundred_files_in_one_upload_stay_responsive(page, server, shots, tm
     page.screenshot(path=str(shots / "10-200-files.png"))
     print(f"\n200 files: {elapsed:.1f} s; other pages answered in at most {max(latencies or [0]):.2f} s")
     assert max(latencies or [0]) < 2.0
+
+
+def test_token_login_in_the_browser(page, tmp_path, shots):
+    guarded = Server({"workspace": tmp_path, "token": "口令-2026"})
+    try:
+        page.goto(guarded.url + "/batch")
+        assert "/login" in page.url
+        page.fill("#token", "不对")
+        page.click("button[type=submit]")
+        assert "口令不正确" in page.inner_text("main")
+        page.screenshot(path=str(shots / "11-login.png"))
+        page.fill("#token", "口令-2026")
+        page.click("button[type=submit]")
+        assert page.url.endswith("/batch") and page.locator("#folder").count() == 1
+    finally:
+        page.context.close()
+        guarded.close()

@@ -70,7 +70,7 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=int(cfg.max_mb * MB),
         MAX_FORM_PARTS=cfg.max_files + 50,
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SAMESITE="Lax",
         QHSME=cfg,
     )
     jobs = Jobs(ttl=cfg.ttl, workers=cfg.workers, root=cfg.workspace)

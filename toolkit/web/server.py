@@ -37,10 +37,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | 
     check_host(host, cfg.token)
     import waitress
     app = create_app(cfg)
-    shown = f"[{host}]" if ":" in host else host
-    announce(f"已启动：在浏览器中打开 http://{shown}:{port}/   （按 Ctrl+C 停止）")
+    if host in ("0.0.0.0", "::", ""):
+        announce(f"已启动：本机在浏览器中打开 http://127.0.0.1:{port}/ ，其他电脑打开 http://本机IP地址:{port}/"
+                 "   （按 Ctrl+C 停止）")
+    else:
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"已启动：在浏览器中打开 http://{shown}:{port}/   （按 Ctrl+C 停止）")
     if cfg.token:
-        announce("其他电脑访问时需输入启动时设置的口令。")
+        announce("访问时需输入启动时设置的口令（或在地址后加 ?token=口令 打开一次）。")
     try:
         waitress.serve(app, host=host, port=port, threads=8, ident="qhsme",
                        max_request_body_size=int(cfg.max_mb * MB) + MB, _quiet=True)
