@@ -7,7 +7,8 @@ left), and read back from the drawn text alone, as printed:
 * ``fit93``    "fit to page": every page drawn as a form XObject at 93 %, re-centred;
 * ``margin``   the content shifted 14 pt right and 22 pt down (a different margin);
 * ``rotate``   the page turned with /Rotate 90;
-* ``turned``   the content itself rotated 90° on a landscape sheet (no /Rotate).
+* ``turned``   the content itself rotated 90° on a landscape sheet (no /Rotate);
+* ``fit93-turned270``  rotated the other way and printed at 93 %, centred.
 
 Annex 2's photos are not compared: a print cannot give back the image files' paths.
 """
@@ -24,7 +25,7 @@ from toolkit.parse import parse_file, parse_paths
 
 from conftest import SAMPLES
 
-VARIANTS = ("plain", "fit93", "margin", "rotate", "turned")
+VARIANTS = ("plain", "fit93", "margin", "rotate", "turned", "fit93-turned270")
 
 
 def _annex7(data: dict) -> dict:
@@ -75,6 +76,10 @@ def variant(flat: bytes, name: str) -> bytes:
         return _wrap(flat, None, rotate=90)
     if name == "turned":
         return _wrap(flat, lambda w, h: (0, 1, -1, 0, h, 0), size=lambda w, h: (h, w))
+    if name == "fit93-turned270":
+        s = 0.93
+        return _wrap(flat, lambda w, h: (0, -s, s, 0, h * (1 - s) / 2, s * w + w * (1 - s) / 2),
+                     size=lambda w, h: (h, w))
     raise KeyError(name)
 
 
@@ -205,3 +210,16 @@ def test_a_missing_page_keeps_what_was_read(flat_pdfs, sample, tmp_path):
     assert read["postcode"] == "810008" and read["legal_rep"] == sample["annex1"]["legal_rep"]
     assert "opinion_date" not in read and "honors" not in read
     assert any("找不到" in p.message and "人工核对" in p.message for p in pf.problems)
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("n", [1, 5, 6])
+def test_reprinted_through_cairo(flat_pdfs, sample, tmp_path, n):
+    """poppler's pdftocairo re-draws the pages and re-embeds the fonts (Latin text as simple
+    TrueType fonts): read with pdfplumber, the values still come back."""
+    import subprocess
+    from conftest import need
+    need("pdftocairo")
+    out = tmp_path / f"annex{n}-cairo.pdf"
+    subprocess.run(["pdftocairo", "-pdf", str(flat_pdfs[n]["plain"]), str(out)], check=True)
+    assert got(out, n) == expected(sample, n)

@@ -384,6 +384,11 @@ def read_flat(reader, file: str) -> ParsedFile:
                    fix="请使用 fillable/ 中下载的表格填写")
         return pf
     pf.annex = annex.id
+    from .pdf_form import annex_from_info
+    said = annex_from_info(reader)
+    if said and said != annex.id:
+        pf.problem(f"文件信息标注为{said}，但页面标题是{annex.name}；已按页面标题读取", severity=WARNING,
+                   fix="请确认提交的是正确的附件")
     obs = _landmarks(pages, annex)
     s, dx, dy = _fit(obs, reference(annex.number))
     if not 0.2 < s < 5:
