@@ -641,7 +641,9 @@ class Reader:
         heads = {re.sub(r"\s+", "", h) for h in an.head}
         counter = 0
         last_cells = None
+        cut_told = False
         for pno in range(g0.page, last_page + 1):
+            head_glyphs: list[G] = []
             page = self.pages[pno]
             lo = top if pno == g0.page else -1e9
             hi = bottom if pno == last_page else 1e9
@@ -653,11 +655,21 @@ class Reader:
                     continue
                 if sum(1 for x in texts if x and (x in heads or any(h in x for h in heads if len(h) > 1)))\
                         >= max(1, len([x for x in texts if x]) // 2):
-                    continue                                     # the (repeated) header
+                    head_glyphs = in_band                        # the (repeated) header
+                    continue
                 if t.total_label and texts and texts[0] == t.total_label:
                     self._total(page, band, t, last_cells, layout)
                     continue
-                if len(cells) != ncells:
+                use = layout
+                if len(cells) < ncells and self._left_part(cells, head_glyphs, t, layout):
+                    use = layout[:len(cells) - (1 if t.numbered else 0)]
+                    if not cut_told:
+                        cut_told = True
+                        lost = "、".join(dict.fromkeys(t.column_label(c.id) for c, _ in layout[len(use):]))
+                        self.pf.problem(f"{self.a.name}：第{pno}页表格右侧的列（{lost}）没有印出"
+                                        f"（可能超出纸张被裁掉），这些列未读取", table=t.id, severity=WARNING,
+                                        fix="请人工核对，或提交本工具表格填写后直接保存的PDF")
+                elif len(cells) != ncells:
                     self.pf.problem(f"{self.a.name}：第{pno}页表格有一行的列数（{len(cells)}）与表头不符，"
                                     f"该行未读取：{'｜'.join(x for x in texts if x)[:60]}",
                                     table=t.id, severity=WARNING, fix="请人工核对该行")
@@ -670,12 +682,26 @@ class Reader:
                 else:
                     row = counter + 1
                 counter = row
-                for (c, opt), box, text in zip(layout, cells, texts):
+                for (c, opt), box, text in zip(use, cells, texts):
                     if opt:
                         if _ticked_in(page, box):
                             self._emit(c, "", pno, table=t, row=row, option=opt, raw=True)
                     elif text:
                         self._emit(c, text, pno, table=t, row=row)
+
+    @staticmethod
+    def _left_part(cells: list[Box], head: list[G], t: Table, layout) -> bool:
+        """Whether ``cells`` are the table's leftmost columns (the rest cut off), checked
+        against the header printed above each cell."""
+        if not head:
+            return False
+        want = ([t.number_label] if t.numbered else []) + \
+            [c.choices[opt - 1] if opt else c.label for c, opt in layout]
+        for box, label in zip(cells, want):
+            got = _cell_text(head, Box(box.x0, -1e9, box.x1, 1e9))
+            if re.sub(r"\s+", "", label) not in re.sub(r"\s+", "", got):
+                return False
+        return True
 
     def _total(self, page: PageGeo, band, t: Table, last_cells, layout) -> None:
         if last_cells is None:
