@@ -259,3 +259,16 @@ def test_photo_paths_in_a_data_file_never_reach_the_disk(tmp_path):
     assert (tmp_path / files[0]).is_file()
     assert "passwd.png" in result["notes"][0] and "photo-classroom.png" in result["notes"][0]
     assert data["annex2"]["photos"][0]["file"] == "/etc/passwd.png"     # the input is not changed
+
+
+def test_serve_reports_a_port_in_use(tmp_path):
+    import socket
+    from toolkit.errors import QhsmeError
+    from toolkit.web import serve
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(QhsmeError, match="端口可能已被占用"):
+            serve("127.0.0.1", port, {"workspace": tmp_path}, announce=lambda _: None)
+    assert list(tmp_path.iterdir()) == []          # the workspace went with the failed start

@@ -31,7 +31,8 @@ from .grouping import DATA_SUFFIXES, ZIP, BadName, Upload, name_parts, suffix_of
 from .jobs import Jobs
 
 MB = 1024 * 1024
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
+ATTACHMENT_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".docx", ".doc", ".wps", ".odt"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 _FILLABLE = re.compile(r"^(annex[1-7]\.(?:pdf|docx)|thumbs/annex[1-7]\.png)$")
 
 
@@ -190,8 +191,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
             return _error(400, "请上传申报数据文件（YAML/JSON）或填好的附件（PDF/Word）。", back="selfcheck")
         job = jobs.new("self")
         data_up = _save(data_fs, job.dir / "in", set(_parse_suffixes()) | DATA_SUFFIXES)
-        item_up = {n: _save(fs, job.dir / f"item{n}", IMAGE_SUFFIXES, stem="材料") for n, fs in item_fs.items()}
-        photos = _save(_files("photos"), job.dir / "photos", {".jpg", ".jpeg", ".png"}, stem="照片")
+        item_up = {n: _save(fs, job.dir / f"item{n}", ATTACHMENT_SUFFIXES, stem="材料") for n, fs in item_fs.items()}
+        photos = _save(_files("photos"), job.dir / "photos", PHOTO_SUFFIXES, stem="照片")
         options = {"duplex": bool(request.form.get("duplex")), "package": bool(request.form.get("package"))}
         jobs.submit(job, run_self, data_up, item_up, options, photos)
         return redirect(url_for("job_page", job_id=job.id), 303)
@@ -213,30 +214,35 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
             return send_file(path, mimetype="text/html")
         return send_file(path, as_attachment=True, download_name=name)
 
-    def _files(field: str):
-        out = [f for f in request.files.getlist(field) if f and f.filename]
-        return out
-
-    def _save(fs, dest: Path, allowed: set[str], stem: str = "") -> list[Upload]:
-        dest.mkdir(parents=True, exist_ok=True)
-        out = []
-        for n, f in enumerate(fs, 1):
-            name_parts(f.filename)
-            path = dest / f"{stem or ''}{n if stem else f'{n:05d}'}{suffix_of(f.filename, allowed)}"
-            f.save(path)
-            out.append(Upload(path, f.filename))
-        return out
-
     @app.before_request
-    def _check_names():
-        if request.method == "POST" and request.content_length and request.endpoint in ("batch", "selfcheck"):
-            files = [f for key in request.files for f in request.files.getlist(key) if f and f.filename]
+    def _check_uploads():
+        """Count and names of every file, before anything is written."""
+        if request.method == "POST" and request.endpoint in ("batch", "selfcheck"):
+            files = [f for key in request.files for f in _files(key)]
             if len(files) > cfg.max_files:
                 raise RequestEntityTooLarge()
             for f in files:
                 name_parts(f.filename)
 
     return app
+
+
+def _files(field: str):
+    """The files sent in ``field`` (an empty file input sends one without a name)."""
+    return [f for f in request.files.getlist(field) if f and f.filename]
+
+
+def _save(fs, dest: Path, allowed: set[str], stem: str = "") -> list[Upload]:
+    """Store uploads as ``00001.pdf`` (or ``材料1.pdf`` with ``stem``): a counter and a suffix
+    from ``allowed``; the sent name is kept only to be shown."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for n, f in enumerate(fs, 1):
+        counter = f"{stem}{n}" if stem else f"{n:05d}"
+        path = dest / f"{counter}{suffix_of(f.filename, allowed)}"
+        f.save(path)
+        out.append(Upload(path, f.filename))
+    return out
 
 
 def _parse_suffixes():

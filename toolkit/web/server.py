@@ -31,10 +31,26 @@ def check_host(host: str, token: str | None) -> None:
                          "加 --token 口令，或设置环境变量 QHSME_TOKEN；只在本机使用请去掉 --host")
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail with a Chinese message before starting when the address cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise QhsmeError(f"监听地址 {host} 无效（{e.strerror}）") from e
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise QhsmeError(f"无法在 {host}:{port} 启动（{e.strerror or e}）：端口可能已被占用，请换一个 --port") from e
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | None = None,
           announce=print) -> None:
     cfg = WebConfig.resolve(config)
     check_host(host, cfg.token)
+    check_port(host, port)
     import waitress
     app = create_app(cfg)
     if host in ("0.0.0.0", "::", ""):
@@ -48,9 +64,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | 
     try:
         waitress.serve(app, host=host, port=port, threads=8, ident="qhsme",
                        max_request_body_size=int(cfg.max_mb * MB) + MB, _quiet=True)
-    except OSError as e:
-        if e.errno in (98, 48, 10048) or isinstance(e, socket.gaierror):
-            raise QhsmeError(f"无法在 {host}:{port} 启动（{e.strerror or e}）：端口可能已被占用，请换一个 --port")
-        raise
     finally:
         app.extensions["qhsme_jobs"].close()
