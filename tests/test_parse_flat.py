@@ -243,3 +243,19 @@ def test_columns_cut_off_at_the_page_edge_are_reported(flat_pdfs, sample, tmp_pa
         return
     assert staff == want
     assert any("联系电话" in p.message and "没有印出" in p.message for p in res.problems)
+
+
+def test_long_texts_wrap_and_paragraphs_come_back(sample, tmp_path):
+    """Wrapped lines are joined (with the space dropped between Latin words), the
+    applicant's own line breaks and empty lines stay; a box grown past a page is read."""
+    from toolkit.pdfform import write_filled
+    data = copy.deepcopy(sample)
+    a2 = data["annex2"]
+    a2["s1_basics"] = ("第一段：平台概况。\n\nThe platform serves small and medium enterprises in Xining with "
+                       "information, testing, training and financing services since 2018; contact "
+                       "service@example.cn for details.\n第三段" + "服务内容包括政策解读、检测认证、人才培训和融资对接，" * 12)
+    a2["s3_management"] = "管理制度健全。" * 150
+    a2["s8_plan"] = "1. 计划一\n2. 计划二\n\n\n3. 计划三"
+    path = tmp_path / "annex2-long.pdf"
+    write_filled(2, data, path, base_dir=SAMPLES, flatten=True)
+    assert got(path, 2) == expected(data, 2)

@@ -762,7 +762,11 @@ def _paragraphs(glyphs: list[G], box: Box) -> str:
         if prev is not None:
             used = prev[-1].x1 - prev[0].x0
             nxt = line[0].x1 - line[0].x0
-            if used + nxt > avail - 1.5:
+            gap = line[0].top - prev[0].top
+            lead = 1.25 * max(g.size for g in prev)
+            if gap > 1.6 * lead:                           # empty lines between paragraphs
+                out += "\n" * (round(gap / lead) - 1) + "\n" + text
+            elif used + nxt > avail - 1.5:
                 out += text
             elif prev[-1].text.isascii() and prev[-1].text.isalnum() and line[0].text.isascii() \
                     and line[0].text.isalnum() and used + _word_width(line) + 0.25 * line[0].size > avail - 1.5:
