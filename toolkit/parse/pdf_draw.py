@@ -4,8 +4,9 @@ pdfminer (under pdfplumber) parses content streams in Python and takes 0.3-1.5 s
 one of our flattened forms; qpdf (``pikepdf.parse_content_stream``) parses them in C++.
 This module interprets the few operators that place glyphs and paths, for the fonts
 our forms and common PDF printers write: composite fonts with 2-byte codes
-(``Identity-H``) and a ``/ToUnicode`` map.  Anything else (simple fonts, other CMaps,
-no ToUnicode) returns None and the caller reads the page with pdfplumber instead.
+(``Identity-H``) or simple TrueType/Type 1 fonts, each with a ``/ToUnicode`` map.
+Anything else (Type 3 fonts, other CMaps, no ToUnicode) raises ``Unsupported`` and the
+caller reads the document with pdfplumber instead, which also reports ``(cid:N)``.
 
 Coordinates are pdfplumber's: points from the top-left of the media box, before /Rotate.
 """
@@ -24,19 +25,33 @@ class Unsupported(Exception):
 
 
 class _Font:
-    __slots__ = ("uni", "widths", "dw", "descent")
+    """Codes to text and widths: composite fonts with 2-byte Identity-H codes, or simple
+    (TrueType / Type 1) fonts with 1-byte codes; both need a /ToUnicode map."""
 
-    def __init__(self, font: pikepdf.Object, cache: dict):
-        if font.get("/Subtype") != "/Type0" or str(font.get("/Encoding")) != "/Identity-H":
-            raise Unsupported("font")
+    __slots__ = ("uni", "widths", "dw", "descent", "step")
+
+    def __init__(self, font: pikepdf.Object):
+        sub = font.get("/Subtype")
         tu = font.get("/ToUnicode")
-        if tu is None:
+        if tu is None or not isinstance(tu, pikepdf.Stream):
             raise Unsupported("no ToUnicode")
+        if sub == "/Type0":
+            if str(font.get("/Encoding")) != "/Identity-H":
+                raise Unsupported("CMap")
+            d = font.DescendantFonts[0]
+            self.step = 2
+            self.dw = float(d.get("/DW", 1000))
+            self.widths = _widths(d.get("/W"))
+            fd = d.get("/FontDescriptor")
+        elif sub in ("/TrueType", "/Type1", "/MMType1"):
+            self.step = 1
+            first = int(font.get("/FirstChar", 0))
+            self.widths = {first + k: float(w) for k, w in enumerate(font.get("/Widths", ()))}
+            fd = font.get("/FontDescriptor")
+            self.dw = float(fd.get("/MissingWidth", 0)) if fd is not None else 0.0
+        else:
+            raise Unsupported("font")
         self.uni = _tounicode_cached(tu.read_bytes())
-        d = font.DescendantFonts[0]
-        self.dw = float(d.get("/DW", 1000))
-        self.widths = _widths(d.get("/W"))
-        fd = d.get("/FontDescriptor")
         desc = float(fd.get("/Descent", -200)) if fd is not None else -200.0
         self.descent = desc / 1000 if desc < 0 else -desc / 1000
 
@@ -119,7 +134,6 @@ class _Page:
         self.rects: list[tuple] = []
         self.curves: list[tuple] = []
         self.fonts: dict = {}
-        self.cmaps: dict = {}
 
     def box(self, pts):
         xs = [p[0] for p in pts]
@@ -144,7 +158,7 @@ def _font(out: _Page, resources, name) -> _Font:
     key = f.objgen if f.is_indirect else id(f)
     got = out.fonts.get(key)
     if got is None:
-        got = out.fonts[key] = _Font(f, out.cmaps)
+        got = out.fonts[key] = _Font(f)
     return got
 
 
@@ -173,8 +187,9 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
             for it in items:
                 if isinstance(it, pikepdf.String):
                     raw = bytes(it)
-                    for k in range(0, len(raw) - 1, 2):
-                        code = (raw[k] << 8) | raw[k + 1]
+                    two = font.step == 2
+                    for k in range(0, len(raw) - 1 if two else len(raw), font.step):
+                        code = (raw[k] << 8) | raw[k + 1] if two else raw[k]
                         w = font.widths.get(code, font.dw) / 1000
                         trm = _mul((size * tz, 0, 0, size, 0, rise), _mul(tm, ctm))
                         a, b, c, d, e, f = trm
@@ -185,7 +200,7 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
                         if text is None:
                             text = f"(cid:{code})"
                         out.chars.append((text, bx[0], bx[1], bx[2], bx[3], (c * c + d * d) ** 0.5, a, b))
-                        adv = (w * size + tc) * tz
+                        adv = (w * size + tc + (tw if code == 32 and not two else 0)) * tz
                         tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
                 else:
                     adv = -float(it) / 1000 * size * tz
