@@ -259,3 +259,20 @@ def test_long_texts_wrap_and_paragraphs_come_back(sample, tmp_path):
     path = tmp_path / "annex2-long.pdf"
     write_filled(2, data, path, base_dir=SAMPLES, flatten=True)
     assert got(path, 2) == expected(data, 2)
+
+
+def test_a_scan_with_an_ocr_layer_is_not_guessed_at(flat_pdfs, tmp_path):
+    """The same words as our form, but drawn invisibly (render mode 3) over a scan, as
+    OCR software writes them: recognised text is not trusted."""
+    pdf = pikepdf.open(flat_pdfs[3]["plain"])
+    for obj in list(pdf.objects):
+        if isinstance(obj, pikepdf.Stream) and b"BT" in obj.read_bytes():
+            obj.write(obj.read_bytes().replace(b"BT", b"BT 3 Tr"))
+    for page in pdf.pages:
+        page.contents_coalesce()
+        page.obj.Contents.write(page.obj.Contents.read_bytes().replace(b"BT", b"BT 3 Tr"))
+    path = tmp_path / "scan-with-ocr.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert not pf.values
+    assert any("OCR" in p.message and "人工录入" in p.message for p in pf.problems)

@@ -133,6 +133,7 @@ class _Page:
         self.edges: list[tuple] = []      # x0, top, x1, bottom
         self.rects: list[tuple] = []
         self.curves: list[tuple] = []
+        self.hidden = 0
         self.fonts: dict = {}
 
     def box(self, pts):
@@ -142,12 +143,14 @@ class _Page:
 
 
 def page_drawing(page: pikepdf.Page):
-    """(chars, edges, rects, curves) of ``page`` or raises ``Unsupported``."""
+    """(chars, edges, rects, curves, hidden) of ``page`` or raises ``Unsupported``.
+    ``hidden`` counts glyphs drawn invisibly (render mode 3: the OCR layer of a scan);
+    they are not in ``chars``."""
     mb = [float(v) for v in page.mediabox]
     out = _Page(mb[3] - mb[1])
     ctm = (1, 0, 0, 1, -mb[0], -mb[1])
     _run(out, page.obj, page.obj.get("/Resources"), ctm, 0)
-    return out.chars, out.edges, out.rects, out.curves
+    return out.chars, out.edges, out.rects, out.curves, out.hidden
 
 
 def _font(out: _Page, resources, name) -> _Font:
@@ -169,6 +172,7 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
     font = None
     size = 1.0
     tc = tw = rise = lead = 0.0
+    mode = 0
     tz = 1.0
     tm = tlm_base = (1, 0, 0, 1, 0, 0)
     path: list[list] = []
@@ -199,7 +203,10 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
                         text = font.uni.get(code)
                         if text is None:
                             text = f"(cid:{code})"
-                        out.chars.append((text, bx[0], bx[1], bx[2], bx[3], (c * c + d * d) ** 0.5, a, b))
+                        if mode == 3 or mode == 7:
+                            out.hidden += 1
+                        else:
+                            out.chars.append((text, bx[0], bx[1], bx[2], bx[3], (c * c + d * d) ** 0.5, a, b))
                         adv = (w * size + tc + (tw if code == 32 and not two else 0)) * tz
                         tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
                 else:
@@ -207,10 +214,10 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
                     tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
             continue
         if op == "q":
-            stack.append((ctm, font, size, tc, tw, tz, lead, rise))
+            stack.append((ctm, font, size, tc, tw, tz, lead, rise, mode))
         elif op == "Q":
             if stack:
-                ctm, font, size, tc, tw, tz, lead, rise = stack.pop()
+                ctm, font, size, tc, tw, tz, lead, rise, mode = stack.pop()
         elif op == "cm":
             ctm = _mul(tuple(float(v) for v in operands), ctm)
         elif op == "BT":
@@ -237,6 +244,8 @@ def _run(out: _Page, stream, resources, ctm, depth: int) -> None:
             lead = float(operands[0])
         elif op == "Ts":
             rise = float(operands[0])
+        elif op == "Tr":
+            mode = int(operands[0])
         elif op == "m":
             cur = [_pt(operands, 0, ctm)]
             path.append(cur)

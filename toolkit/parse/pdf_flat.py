@@ -91,6 +91,7 @@ class PageGeo:
     rects: list[Box] = dc_field(default_factory=list)
     marks: list[Box] = dc_field(default_factory=list)      # curves: drawn ticks
     ticks: list[G] = dc_field(default_factory=list)        # glyphs that are ticks (√)
+    hidden: int = 0                                        # invisible glyphs (OCR layer)
 
 
 # --- reading the pages ------------------------------------------------------------------------
@@ -133,11 +134,11 @@ def _plumber_page(page) -> tuple[list, list, list, list]:
     return chars, edges, rects, curves
 
 
-def _orient(number: int, chars, edges, rects, curves) -> PageGeo:
+def _orient(number: int, chars, edges, rects, curves, hidden: int = 0) -> PageGeo:
     """A page turned so its text runs left to right: chars are (text, x0, top, x1, bottom,
     size, a, b) with (a, b) the text direction (PDF y up), boxes are (x0, top, x1, bottom)."""
     turn = _turn_of(chars)
-    geo = PageGeo(number, turn)
+    geo = PageGeo(number, turn, hidden=hidden)
     for text, cx0, ctop, cx1, cbottom, size, _, _ in chars:
         if not text or text.isspace() and text != " ":
             continue
@@ -368,7 +369,10 @@ def read_flat(reader, file: str) -> ParsedFile:
         return pf
     glyphs = [g for p in pages for g in p.glyphs]
     if len(glyphs) < 5:
-        if any(p.marks or p.rects for p in pages) or _has_images(reader):
+        if sum(p.hidden for p in pages) >= 5:
+            pf.problem(f"PDF是扫描件，文字只是识别（OCR）出的隐藏文字层，不能可靠读取，{MANUAL}",
+                       fix="请提交本工具表格填写后保存（或打印成）的PDF")
+        elif any(p.marks or p.rects for p in pages) or _has_images(reader):
             pf.problem(f"PDF是扫描件或图片，没有可读取的文字，{MANUAL}", fix="请提交本工具表格填写后保存（或打印成）的PDF")
         else:
             pf.problem(f"PDF中没有文字，{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
