@@ -74,10 +74,12 @@ def test_fillable_files_only_by_name(client):
 def test_batch_groups_by_folder_and_goes_on_past_a_corrupt_file(client, docx_annexes):
     files = [(io.BytesIO(p.read_bytes()), f"回收/西宁平台/{p.name}") for p in docx_annexes]
     files.append((io.BytesIO(b"%PDF-1.7\n not really a pdf"), "回收/坏文件单位/损坏的表格.pdf"))
+    files.append((io.BytesIO(b"PK\x03\x04 cut short"), "回收/坏压缩包.zip"))
     r = _post(client, files)
     assert r.status_code == 303
     html = wait_done(client, r.headers["Location"])
-    assert "2 家单位，6 个文件" in html
+    assert "3 家单位，6 个文件" in html
+    assert "压缩包已损坏" in html and "回收/坏压缩包.zip" in html
     assert "西宁平台" in html and "坏文件单位" in html
     assert "回收/坏文件单位/损坏的表格.pdf" in html          # the corrupt file named as uploaded
     assert "第五条第（一）项" in html and "需核实" in html   # the good application's findings

@@ -134,6 +134,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         if not nxt.startswith("/") or nxt.startswith("//"):
             nxt = "/"
         wrong = False
+        if session.get("auth"):
+            return redirect(nxt)
         if request.method == "POST":
             given = request.form.get("token", "")
             if cfg.token and hmac.compare_digest(given.encode(), cfg.token.encode()):

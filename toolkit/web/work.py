@@ -124,6 +124,12 @@ def _batch_outputs(job, apps, problems, results) -> None:
         for f in r["findings"]:
             ws.append([r["id"], f["severity"], f["citation"], f["title"], f["requirement"], f["actual"],
                        f["where"], f["note"], f["evidence"]])
+    from openpyxl.styles import Font
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for col, width in zip("ABCDEFGHI", (16, 8, 18, 36, 16, 16, 30, 36, 40)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B2"
     out = job.dir / "out"
     out.mkdir(exist_ok=True)
     wb.save(out / "batch.xlsx")
