@@ -274,3 +274,14 @@ def test_serve_reports_a_port_in_use(tmp_path):
         with pytest.raises(QhsmeError, match="端口可能已被占用"):
             serve("127.0.0.1", port, {"workspace": tmp_path}, announce=lambda _: None)
     assert list(tmp_path.iterdir()) == []          # the workspace went with the failed start
+
+
+def test_a_job_that_breaks_says_so(client, monkeypatch):
+    import toolkit.web.work as work
+
+    def broken(job, uploads):
+        raise RuntimeError("磁盘已满")
+    monkeypatch.setattr(work, "run_batch", broken)
+    r = _post(client, [(io.BytesIO(b"%PDF-1.4"), "a.pdf")], field="files")
+    html = wait_done(client, r.headers["Location"])
+    assert "处理出错" in html and "磁盘已满" in html
