@@ -19,11 +19,10 @@ import io
 
 import pikepdf
 import pytest
+from conftest import SAMPLES
 
 from toolkit.model.annexes import ANNEX7
 from toolkit.parse import parse_file, parse_paths
-
-from conftest import SAMPLES
 
 VARIANTS = ("plain", "fit93", "margin", "rotate", "turned", "fit93-turned270")
 
@@ -218,6 +217,7 @@ def test_reprinted_through_cairo(flat_pdfs, sample, tmp_path, n):
     """poppler's pdftocairo re-draws the pages and re-embeds the fonts (Latin text as simple
     TrueType fonts): read with pdfplumber, the values still come back."""
     import subprocess
+
     from conftest import need
     need("pdftocairo")
     out = tmp_path / f"annex{n}-cairo.pdf"
@@ -231,6 +231,7 @@ def test_columns_cut_off_at_the_page_edge_are_reported(flat_pdfs, sample, tmp_pa
     column is lost.  The other columns are read (checked against the printed header) and
     the lost column is named."""
     import subprocess
+
     from conftest import need
     need("pdftocairo")
     out = tmp_path / "annex3-cairo.pdf"

@@ -28,7 +28,7 @@ class _Font:
     """Codes to text and widths: composite fonts with 2-byte Identity-H codes, or simple
     (TrueType / Type 1) fonts with 1-byte codes; both need a /ToUnicode map."""
 
-    __slots__ = ("uni", "widths", "dw", "descent", "step")
+    __slots__ = ("descent", "dw", "step", "uni", "widths")
 
     def __init__(self, font: pikepdf.Object):
         sub = font.get("/Subtype")
@@ -71,11 +71,11 @@ def _tounicode_cached(data: bytes) -> dict[int, str]:
 
 def _tounicode(data: bytes) -> dict[int, str]:
     out: dict[int, str] = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.DOTALL):
         vals = _HEX.findall(block)
         for src, dst in zip(vals[::2], vals[1::2]):
             out[int(src, 16)] = _utf16(dst)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.DOTALL):
         for m in re.finditer(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])", block):
             lo, hi, dst = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
             if hi - lo > 65535:

@@ -25,14 +25,18 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from ..model.annexes import ANNEXES
-from ..model.fields import Annex, Field, FieldType as T, Table
+from ..model.fields import Annex, Field, Table
+from ..model.fields import FieldType as T
 from ..model.naming import FieldName, parse_name
 from ..problems import WARNING
 from .values import ParsedFile, Value
@@ -314,8 +318,48 @@ class Reference:
 
 @lru_cache(maxsize=8)
 def reference(number: int) -> Reference:
-    """Where the blank form prints its annex number and title (the fit's targets)."""
+    """Where the blank form prints its annex number and title (the fit's targets).
+
+    Measured on the blank form rendered once, and kept on disk beside the built fonts
+    (keyed by the template files and the font build), so parsing processes do not render."""
+    import json
+    key, path = _reference_key(number)
+    try:
+        got = json.loads(path.read_text(encoding="utf-8"))
+        if got.get("key") == key:
+            return Reference(tuple(got["no"]), tuple(got["title"]), got["no_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = _measure_reference(number)
+    try:
+        from ..datafile import write_atomic
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"key": key, "no": found.no, "title": found.title,
+                                       "no_size": found.no_size}).encode("utf-8"))
+    except OSError:
+        pass
+    return found
+
+
+def _reference_key(number: int) -> tuple[str, Path]:
+    import hashlib
+
+    from ..model.naming import TEMPLATE_VERSION
+    from ..pdfform import fonts as F
+    from ..resources import templates_dir
+    h = hashlib.sha256(f"{TEMPLATE_VERSION}|{F.BUILD_VERSION}|{number}".encode())
+    for name in ("annex.html", "annex.css"):
+        p = templates_dir() / name
+        h.update(p.read_bytes() if p.is_file() else b"")
+    layout = Path(__file__).resolve().parents[1] / "pdfform" / "layout.py"
+    h.update(layout.read_bytes() if layout.is_file() else b"")
+    h.update(os.environ.get("QHSME_FONT", "").encode())
+    return h.hexdigest()[:16], F.cache_dir().parent / "flat-reference" / f"annex{number}.json"
+
+
+def _measure_reference(number: int) -> Reference:
     import pdfplumber
+
     from ..pdfform import render_blank
     a = ANNEXES[number - 1]
     with pdfplumber.open(io.BytesIO(render_blank(number))) as pdf:
@@ -409,12 +453,14 @@ def _open_pages(reader, file: str) -> list[PageGeo]:
     src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
     try:
         import pikepdf
+
         from .pdf_draw import Unsupported, page_drawing
         with pikepdf.open(src) as pdf:
             return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, 1)]
     except (Unsupported, ValueError, TypeError, KeyError, AttributeError, IndexError, pikepdf.PdfError):
         pass
     import logging
+
     import pdfplumber
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if not isinstance(src, str):
@@ -623,7 +669,7 @@ class Reader:
 
     # tables ------------------------------------------------------------------------------
     def _table(self, i: int, an: Anchor) -> None:
-        t, grid = an.table, an.grid
+        t = an.table
         prev, nxt = self._neighbours(i)
         g0 = self.st.glyphs[an.start]
         top = self.st.glyphs[prev.end - 1].bottom if prev is not None and \
@@ -819,7 +865,7 @@ def _bands(page: PageGeo, lo: float, hi: float) -> list[tuple[float, float]]:
         return []
     widest = max(w for _, w in covered)
     ys = [t for t, w in covered if w >= 0.7 * widest]
-    return [(a, b) for a, b in zip(ys, ys[1:]) if b - a > 4]
+    return [(a, b) for a, b in pairwise(ys) if b - a > 4]
 
 
 def _cells(page: PageGeo, band: tuple[float, float]) -> list[Box]:
@@ -831,7 +877,7 @@ def _cells(page: PageGeo, band: tuple[float, float]) -> list[Box]:
         if merged and x - merged[-1] < 1.5:
             continue
         merged.append(x)
-    return [Box(a, top, b, bottom) for a, b in zip(merged, merged[1:]) if b - a > 2]
+    return [Box(a, top, b, bottom) for a, b in pairwise(merged) if b - a > 2]
 
 
 def _cell_text(glyphs: list[G], box: Box) -> str:
