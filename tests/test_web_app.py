@@ -285,3 +285,12 @@ def test_a_job_that_breaks_says_so(client, monkeypatch):
     r = _post(client, [(io.BytesIO(b"%PDF-1.4"), "a.pdf")], field="files")
     html = wait_done(client, r.headers["Location"])
     assert "处理出错" in html and "磁盘已满" in html
+
+
+def test_a_blank_form_returned_is_pointed_out(tmp_path):
+    from toolkit.docxform import write_blank
+    from toolkit.web.work import parse_files
+    p = tmp_path / "00001.docx"
+    write_blank(3, p)
+    validated, data = parse_files([(p, "单位/附件3.docx")])
+    assert any("没有读出任何填写的内容" in x.message and x.file == "单位/附件3.docx" for x in validated.problems)

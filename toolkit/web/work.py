@@ -35,6 +35,12 @@ def parse_files(files: list[tuple[Path, str]], progress=None):
             p.file = shown
         if pf.annex is None and not pf.problems:
             pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用“下载表格”中的表格填写")
+        elif not pf.values and not pf.problems:
+            from ..model import BY_ID
+            block = BY_ID.get(pf.annex)
+            pf.problems.append(Problem(f"{block.name if block else pf.annex}中没有读出任何填写的内容（空白表格？）",
+                                       file=shown, annex=pf.annex, severity=WARNING,
+                                       fix="请确认交回的是填好并保存后的文件"))
         parsed.append(pf)
         if progress:
             progress()
