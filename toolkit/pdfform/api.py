@@ -29,7 +29,7 @@ def _use_font(font) -> None:
 def render_blank(annex_number: int, font=None) -> bytes:
     _use_font(font)
     a = _annex(annex_number)
-    pdf = fields.finish(html.render_pdf(a)[0], a)
+    pdf = fields.finish(*html.render_pdf(a), a)
     return fields.to_bytes(pdf)
 
 
@@ -59,8 +59,8 @@ def render_filled(annex_number: int, data: dict, base_dir=None, flatten: bool = 
     if not isinstance(values, dict):
         raise InputError(f"{a.name}：数据应为键值表，实际为 {type(values).__name__}")
     rare = F.missing(_value_texts(a, values), F.fonts().field)
-    raw, multiline = html.render_pdf(a, values, base_dir, rare)
-    pdf = fields.finish(raw, a, rare, multiline)
+    raw, spots = html.render_pdf(a, values, base_dir, rare)
+    pdf = fields.finish(raw, spots, a, rare)
     if flatten:
         fields.flatten(pdf)
     return fields.to_bytes(pdf)

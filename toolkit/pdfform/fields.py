@@ -1,9 +1,10 @@
 """Finish the PDF WeasyPrint wrote: repair its form quirks, draw every value, identify the annex.
 
-WeasyPrint leaves values in /V only and sets NeedAppearances; it also puts a
-``gs`` operator in /DA, writes rects unnormalised and starts page content with
-a bare ``cm`` outside ``q … Q``.  ``finish`` fixes all of that, draws a real
-appearance for every value (``appearance.py``) and sets NeedAppearances false.
+WeasyPrint draws the page with an empty box where each field goes; ``finish``
+adds the fields there (``widgets.py``) with the field font in /DR, draws a real
+appearance for every value (``appearance.py``), keeps NeedAppearances false, and
+wraps the page content in ``q … Q`` (WeasyPrint starts it with a bare ``cm``,
+which throws off tools that append content).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from . import appearance as A
 from . import fonts as F
 
 RARE_NAME = "QhsmeRare"
-_GS = re.compile(rb"/[^\s/]+\s+gs\s*")
+
 _DA_FONT = re.compile(r"/([^\s/]+)\s+([\d.]+)\s+Tf")
 
 
@@ -44,58 +45,30 @@ def _widgets(pdf: pikepdf.Pdf):
                 yield annot
 
 
-def _normalise(pdf: pikepdf.Pdf) -> None:
+def _wrap_content(pdf: pikepdf.Pdf) -> None:
+    """Page content in ``q … Q``, so tools that append content (flatteners) start from identity."""
     for page in pdf.pages:
         page.contents_coalesce()
         data = page.obj.Contents.read_bytes()
         page.obj.Contents = pdf.make_stream(b"q\n" + data + b"\nQ\n")
-    for w in _widgets(pdf):
-        r = [float(v) for v in w.Rect]
-        w.Rect = pikepdf.Array([min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])])
-        if "/DA" in w:
-            w.DA = pikepdf.String(_GS.sub(b"", bytes(w.DA)).decode("latin-1").strip())
-    af = pdf.Root.get("/AcroForm")
-    if af is not None:
-        af.NeedAppearances = False
-        if "/DA" not in af:
-            af.DA = pikepdf.String("0 g /Helv 0 Tf")
 
 
 FIELD_NAME = "QhsmeField"
 
 
-def _add_field_font(pdf: pikepdf.Pdf, fs) -> pikepdf.Object | None:
-    """Add the field font to /DR and point every /DA at it (WeasyPrint named the labels font)."""
-    af = pdf.Root.get("/AcroForm")
-    if af is None or "/DR" not in af:
-        return None
-    ref = A.embed_font(pdf, fs.field.read_bytes(), F.FIELD_FAMILY)
-    af.DR.Font[f"/{FIELD_NAME}"] = ref
-    for w in _widgets(pdf):
-        if "/DA" in w:
-            w.DA = pikepdf.String(_DA_FONT.sub(lambda m: f"/{FIELD_NAME} {m.group(2)} Tf", str(w.DA)))
-    af.DA = pikepdf.String(f"0 g /{FIELD_NAME} 10 Tf")
-    return ref
-
-
-def finish(data: bytes, annex: Annex, rare_chars: str = "", values: dict[str, str] | None = None,
+def finish(data: bytes, spots: list, annex: Annex, rare_chars: str = "",
            info_title: str | None = None) -> pikepdf.Pdf:
-    """Repair, set ``values`` (field name -> text, for boxes WeasyPrint would print: textareas),
-    draw every value, write the document info.  Returns the open pikepdf document."""
+    """Add the fields at ``spots`` (``widgets.spots``) with the field font, draw every value,
+    write the document info.  Returns the open pikepdf document."""
+    from . import widgets
     pdf = pikepdf.open(io.BytesIO(data))
-    _normalise(pdf)
-    for w in _widgets(pdf):
-        v = (values or {}).get(str(w.get("/T", "")))
-        if v:
-            w.V = pikepdf.String(v)
+    _wrap_content(pdf)
     fs = F.fonts()
-    faces: list[A.Face] = []
-    resources = pikepdf.Dictionary()
-    font = _add_field_font(pdf, fs)
-    if font is not None:
-        faces.append(A.face(FIELD_NAME, fs.field.read_bytes()))
-        resources[f"/{FIELD_NAME}"] = font
-    if rare_chars and font is not None:
+    font = A.embed_font(pdf, fs.field.read_bytes(), F.FIELD_FAMILY)
+    widgets.add(pdf, spots, FIELD_NAME, font)
+    faces = [A.face(FIELD_NAME, fs.field.read_bytes())]
+    resources = pikepdf.Dictionary({f"/{FIELD_NAME}": font})
+    if rare_chars:
         rare = F.rare_font(rare_chars)
         ref = A.embed_font(pdf, rare, f"{RARE_NAME}")
         pdf.Root.AcroForm.DR.Font[f"/{RARE_NAME}"] = ref

@@ -113,12 +113,14 @@ def render_html(annex: Annex, data: dict | None = None, base_dir=None,
 
 
 def render_pdf(annex: Annex, data: dict | None = None, base_dir=None,
-               rare_chars: str = "") -> tuple[bytes, dict[str, str]]:
-    """The PDF WeasyPrint makes (fields with /V, no appearances yet: see ``fields.finish``),
-    and the multiline values still to set."""
+               rare_chars: str = "") -> tuple[bytes, list]:
+    """The page PDF WeasyPrint makes, and where each field goes (``widgets.Spot``);
+    ``fields.finish`` adds the fields."""
     import weasyprint
+    from .widgets import spots
     html, fetcher, page = render_html(annex, data, base_dir, rare_chars)
     doc = weasyprint.HTML(string=html, base_url=template_file("annex.html").as_uri(),
-                          url_fetcher=fetcher)
+                          url_fetcher=fetcher).render()
+    found = spots(doc, page.inputs())
     # uncompressed: pikepdf compresses in fields.to_bytes
-    return doc.write_pdf(pdf_forms=True, uncompressed_pdf=True), page.multiline_values()
+    return doc.write_pdf(uncompressed_pdf=True), found

@@ -85,16 +85,23 @@ class Page:
     texts: tuple[str, ...]
     filled: bool
 
-    def multiline_values(self) -> dict[str, str]:
-        """Values of multiline boxes, set in the PDF after rendering (WeasyPrint would print them)."""
-        out = {}
-        parts = ([self.cover] if self.cover else []) + self.parts
-        for p in parts:
+    def inputs(self) -> dict[str, Input]:
+        """Every field of the page by name."""
+        out: dict[str, Input] = {}
+        for p in ([self.cover] if self.cover else []) + self.parts:
             for b in p.blocks:
                 for c in b.cells:
-                    for i in c.inputs:
-                        if i.kind == "multiline" and i.value:
-                            out[i.name] = i.value
+                    for i in c.inputs + [inp for _, inp in c.choices]:
+                        out[i.name] = i
+                if b.grid is not None:
+                    for _, cells in b.grid.rows:
+                        for inputs in cells:
+                            for i in inputs:
+                                out[i.name] = i
+                    if b.grid.total:
+                        for inputs in b.grid.total[2]:
+                            for i in inputs:
+                                out[i.name] = i
         return out
 
 
@@ -224,7 +231,8 @@ def _widths(t: Table, cols: list[Field]) -> list[float]:
             w.extend(max(1.3, 0.45 * len(ch)) for ch in c.choices)
             continue
         label_room = min(len(c.label), 5 if c.type.numeric else 9) * 0.42
-        w.append(max(_TYPE_WEIGHT.get(c.type, 2.0), label_room))
+        weight = _TYPE_WEIGHT.get(c.type, 2.0) * (1.6 if "名称" in c.label else 1.0)   # names are long
+        w.append(max(weight, label_room))
     total = sum(w)
     return [round(100 * x / total, 2) for x in w]
 
