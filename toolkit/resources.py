@@ -34,5 +34,10 @@ def template_path(name: str) -> Path:
     return p
 
 
+def fillable_dir() -> Path:
+    """The blank forms to download (fillable/)."""
+    return _shipped_dir("fillable")
+
+
 def samples_dir() -> Path:
     return _shipped_dir("samples")

@@ -60,7 +60,7 @@ class WebConfig:
 
 def fillable_dir() -> Path:
     from .. import resources
-    return resources._shipped_dir("fillable")
+    return resources.fillable_dir()
 
 
 def create_app(config: WebConfig | dict | None = None) -> Flask:
