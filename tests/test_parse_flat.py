@@ -277,3 +277,15 @@ def test_a_scan_with_an_ocr_layer_is_not_guessed_at(flat_pdfs, tmp_path):
     pf = parse_file(path)
     assert not pf.values
     assert any("OCR" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+def test_two_annexes_in_one_pdf_are_reported(flat_pdfs, sample, tmp_path):
+    pdf = pikepdf.open(flat_pdfs[4]["plain"])
+    other = pikepdf.open(flat_pdfs[3]["plain"])
+    pdf.pages.extend(other.pages)
+    path = tmp_path / "annex4-and-3.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert pf.annex == "annex4"
+    assert any("多个附件" in p.message and "附件3" in p.message for p in pf.problems)
+    assert got(path, 4) == expected(sample, 4)

@@ -426,7 +426,11 @@ def read_flat(reader, file: str) -> ParsedFile:
         pf.problem(f"PDF的字体没有字符映射（ToUnicode），文字无法可靠读取，{MANUAL}",
                    fix="请用本工具表格填写后直接保存PDF，不要“打印为PDF”或转换字体")
         return pf
-    annex = _which_annex(pages)
+    annexes = _which_annexes(pages)
+    annex = annexes[0] if annexes else None
+    if len(annexes) > 1:
+        pf.problem(f"同一个PDF中有多个附件（{'、'.join(a.name for a in annexes)}），只读取了{annex.name}",
+                   fix="请每个附件单独提交一个文件")
     if annex is None:
         pf.problem("无法判断这是哪个附件：页面上找不到附件的标题（不是本工具生成的表格）",
                    fix="请使用 fillable/ 中下载的表格填写")
@@ -444,6 +448,9 @@ def read_flat(reader, file: str) -> ParsedFile:
         return pf
     _apply_fit(pages, s, dx, dy)
     Reader(annex, pages, pf).read()
+    if not pf.values and not pf.problems:
+        pf.problem(f"{annex.name}：没有读到任何填写的内容（空白表格？）", severity=WARNING,
+                   fix="请确认提交的是填写后的表格")
     return pf
 
 
@@ -482,14 +489,12 @@ def _has_images(reader) -> bool:
         return False
 
 
-def _which_annex(pages: list[PageGeo]) -> Annex | None:
+def _which_annexes(pages: list[PageGeo]) -> list[Annex]:
+    """Annexes whose printed title is on the pages, first printed first."""
     text = "".join(g.text for p in pages for line in _lines(p.glyphs) for g in line)
     text = re.sub(r"\s+", "", text)
-    best = None
-    for a in ANNEXES:
-        if re.sub(r"\s+", "", a.title) in text and (best is None or len(a.title) > len(best.title)):
-            best = a
-    return best
+    found = [(text.find(re.sub(r"\s+", "", a.title)), a) for a in ANNEXES]
+    return [a for pos, a in sorted((f for f in found if f[0] >= 0), key=lambda f: f[0])]
 
 
 # --- values ---------------------------------------------------------------------------------
