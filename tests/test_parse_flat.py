@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 import pikepdf
 import pytest
@@ -289,3 +290,19 @@ def test_two_annexes_in_one_pdf_are_reported(flat_pdfs, sample, tmp_path):
     assert pf.annex == "annex4"
     assert any("多个附件" in p.message and "附件3" in p.message for p in pf.problems)
     assert got(path, 4) == expected(sample, 4)
+
+
+def test_a_table_printed_without_rules_is_reported(flat_pdfs, tmp_path):
+    """Strip every stroked line: annex 3's staff table can no longer be split into cells;
+    it is reported, not guessed, and the fields outside the table are still read."""
+    pdf = pikepdf.open(flat_pdfs[3]["plain"])
+    for page in pdf.pages:
+        page.contents_coalesce()
+        data = page.obj.Contents.read_bytes()
+        page.obj.Contents.write(re.sub(rb"\bS\b", b"n", data))
+    path = tmp_path / "annex3-no-rules.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert not any(v.name.table for v in pf.values)
+    assert {"applicant", "filler", "filler_phone"} <= {v.name.field for v in pf.values}
+    assert any("格线" in p.message and "人工录入" in p.message for p in pf.problems)

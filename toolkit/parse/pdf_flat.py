@@ -743,6 +743,18 @@ class Reader:
                             self._emit(c, "", pno, table=t, row=row, option=opt, raw=True)
                     elif text:
                         self._emit(c, text, pno, table=t, row=row)
+        if counter == 0 and self._region_has_values(g0, last_page, bottom, heads):
+            self.pf.problem(f"{self.a.name}：表格的格线没有印出或无法识别，“{t.label}”未读取，{MANUAL}",
+                            table=t.id, fix="请提交本工具表格填写后保存的PDF")
+
+    def _region_has_values(self, g0: G, last_page: int, bottom: float, heads: set[str]) -> bool:
+        """Whether text other than the header is printed where the table should be."""
+        words = "".join(heads) + "0123456789"
+        for g in self.st.glyphs:
+            if g0.page <= g.page <= last_page and not (g.page == g0.page and g.top < g0.top) \
+                    and not (g.page == last_page and g.top >= bottom) and g.text not in words:
+                return True
+        return False
 
     @staticmethod
     def _left_part(cells: list[Box], head: list[G], t: Table, layout) -> bool:
