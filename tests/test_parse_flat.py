@@ -306,3 +306,22 @@ def test_a_table_printed_without_rules_is_reported(flat_pdfs, tmp_path):
     assert not any(v.name.table for v in pf.values)
     assert {"applicant", "filler", "filler_phone"} <= {v.name.field for v in pf.values}
     assert any("格线" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_fast_reader_draws_what_pdfplumber_reads(flat_pdfs, n):
+    """``pdf_draw`` (qpdf's parser) and pdfplumber (pdfminer) see the same glyphs at the same
+    places, also through a form XObject with a rotation and a scale."""
+    import pdfplumber
+
+    from toolkit.parse.pdf_draw import page_drawing
+    from toolkit.parse.pdf_flat import _plumber_page
+    for v in ("plain", "fit93-turned270"):
+        path = flat_pdfs[n][v]
+        with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
+            for page, ppage in zip(pdf.pages, plumber.pages):
+                fast = page_drawing(page)[0]
+                slow = _plumber_page(ppage)[0]
+                assert [c[0] for c in fast] == [c[0] for c in slow]
+                for a, b in zip(fast, slow):
+                    assert a[1:5] == pytest.approx(b[1:5], abs=0.05)
