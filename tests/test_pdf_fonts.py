@@ -62,6 +62,8 @@ def test_source_font_from_environment(monkeypatch, tmp_path):
     ttf.write_bytes(b"x")
     monkeypatch.setenv("QHSME_FONT", str(ttf))
     assert F.source_font() == (ttf, 0)
+    monkeypatch.setenv("QHSME_FONT", f"{ttf}#2")
+    assert F.source_font() == (ttf, 2)
 
 
 def test_a_chosen_font_builds_its_own_cache(monkeypatch, tmp_path, built):

@@ -3,17 +3,17 @@
 Three fonts are built from one source font (by default Noto Serif SC from the
 PyPI package ``pylopdf-fonts-zh-cn``, SIL OFL 1.1):
 
-* ``QhsmeSerif`` for the printed words of the forms: every character the annex
-  models print, ASCII and all of GB2312.  WeasyPrint subsets it per document.
+* ``QhsmeSerif``: every character the annex models print, ASCII and all of
+  GB2312; the fallback for page text (photo captions) and the font other
+  generated pages use (the dossier).
 * ``QhsmeField`` for form fields (``/DA``): ASCII, GB2312 symbols and the 3,755
   level-1 hanzi, plus the choices the forms offer (about 1 MB in a PDF).  It is
   added to each PDF by ``fields.finish`` from parts prepared once per process.
 * ``QhsmeLabels``: only what the blank forms print (the model's words, ASCII),
-  about 100 KB.  WeasyPrint lays out labels and fields with it; since it is
-  tiny, embedding it whole costs nothing, and ``finish`` points the fields'
-  ``/DA`` at ``QhsmeField`` instead.
+  about 100 KB, so WeasyPrint's per-document subsetting is quick.  Page text
+  falls back to ``QhsmeSerif`` and then to a rare-character font.
 
-Both are TrueType outlines (WeasyPrint then writes CIDFontType2 with an
+All are TrueType outlines (WeasyPrint then writes CIDFontType2 with an
 identity CIDToGIDMap, which every viewer reads alike) and keep only the code
 points listed, so the Kangxi radical and compatibility aliases of the source
 (U+2E80-2FDF, U+F900-FAFF, U+2F800-2FA1F) are gone and text extracts as the
@@ -22,7 +22,8 @@ outside them (堃, 喆); characters no font has (𠀀 in most fonts) get a
 last-resort glyph: a box with the code point in hex.
 
 The source font is chosen by ``set_source_font(path)`` or the environment
-variable ``QHSME_FONT`` (an installed 仿宋/宋体 TTF, OTF or TTC).  Built fonts
+variable ``QHSME_FONT`` (an installed 仿宋/宋体 TTF or OTF; for a collection
+``file.ttc#N`` picks its N-th font, counted from 0).  Built fonts
 go to ``$QHSME_CACHE`` or ``~/.cache/qhsme/fonts`` with the licence beside them.
 """
 from __future__ import annotations
@@ -31,7 +32,6 @@ import hashlib
 import io
 import logging
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,11 +67,16 @@ def set_source_font(path) -> None:
 
 def source_font() -> tuple[Path, int]:
     """(path, index in a collection) of the font the forms are built from."""
-    chosen = _source_override or (Path(os.environ["QHSME_FONT"]) if os.environ.get("QHSME_FONT") else None)
-    if chosen is not None:
-        if not chosen.is_file():
-            raise ResourceMissing(f"找不到指定的字体文件 {chosen}（选项或环境变量 QHSME_FONT），请检查路径")
-        return chosen, 0
+    chosen = str(_source_override) if _source_override else os.environ.get("QHSME_FONT")
+    if chosen:
+        index = 0
+        base, _, num = chosen.rpartition("#")
+        if base and num.isdigit():
+            chosen, index = base, int(num)
+        path = Path(chosen)
+        if not path.is_file():
+            raise ResourceMissing(f"找不到指定的字体文件 {path}（选项或环境变量 QHSME_FONT），请检查路径")
+        return path, index
     try:
         import pylopdf_fonts_zh_cn
     except ImportError:
