@@ -706,11 +706,13 @@ class Reader:
                 cells = _cells(page, band)
                 in_band = [g for g in page.glyphs if band[0] <= g.cy <= band[1]]
                 texts = [_cell_text(in_band, c) for c in cells]
-                if not any(texts) and not _any_mark(page, cells):
-                    continue
+                whole = "".join(g.text for line in _lines(in_band) for g in line)
                 if sum(1 for x in texts if x and (x in heads or any(h in x for h in heads if len(h) > 1)))\
-                        >= max(1, len([x for x in texts if x]) // 2):
+                        >= max(1, len([x for x in texts if x]) // 2) and texts \
+                        or sum(1 for h in heads if len(h) > 1 and h in whole) >= 2:
                     head_glyphs = in_band                        # the (repeated) header
+                    continue
+                if not any(texts) and not _any_mark(page, cells):
                     continue
                 if t.total_label and texts and texts[0] == t.total_label:
                     self._total(page, band, t, last_cells, layout)
