@@ -16,9 +16,12 @@ def _size(p: Path) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
-def thumbnail(pdf_path: Path) -> bytes:
-    """A small PNG of the first page (PDFium, forms drawn)."""
-    import pypdfium2 as pdfium
+def thumbnail(pdf_path: Path) -> bytes | None:
+    """A small PNG of the first page (PDFium, forms drawn); None without pypdfium2."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         doc.init_forms()
@@ -34,7 +37,8 @@ def thumbnail(pdf_path: Path) -> bytes:
 
 
 def write_index(fillable_dir, thumbs: bool = True) -> None:
-    """Write ``index.html`` (and ``thumbs/annexN.png``) listing annexN.pdf and annexN.docx present."""
+    """Write ``index.html`` (and ``thumbs/annexN.png``, drawn with pypdfium2 when installed,
+    else the thumbnails already there are kept) listing annexN.pdf and annexN.docx present."""
     d = Path(fillable_dir)
     rows = []
     for a in ANNEXES:
@@ -45,9 +49,10 @@ def write_index(fillable_dir, thumbs: bool = True) -> None:
                 files.append({"href": p.name, "kind": kind, "size": _size(p)})
         thumb = None
         pdf = d / f"annex{a.number}.pdf"
-        if pdf.is_file() and thumbs:
+        png = thumbnail(pdf) if pdf.is_file() and thumbs else None
+        if png:
             t = d / "thumbs" / f"annex{a.number}.png"
-            write_atomic(t, thumbnail(pdf))
+            write_atomic(t, png)
             thumb = f"thumbs/{t.name}"
         elif (d / "thumbs" / f"annex{a.number}.png").is_file():
             thumb = f"thumbs/annex{a.number}.png"
