@@ -81,14 +81,14 @@ def test_flattened_values_extract_with_rare_characters(made, good_data):
     assert "堃" in text and "喆" in text and "\U00020000" in text
 
 
-@pytest.mark.parametrize("kind", ["blank", "filled"])
+@pytest.mark.parametrize("kind", ["blank", "filled", "flat"])
 @pytest.mark.parametrize("n", NUMBERS)
 def test_engines_draw_the_same_glyphs(made, tmp_path, n, kind):
     """poppler, MuPDF and PDFium (forms on) draw the same thing in every character box.
     Boxes come from the flattened twin, so filled values (appearance streams) count too."""
     need("pdftoppm", "mutool")
     pdf = made / f"{kind}{n}.pdf"
-    boxes = char_boxes(made / (f"flat{n}.pdf" if kind == "filled" else f"blank{n}.pdf"))
+    boxes = char_boxes(made / (f"flat{n}.pdf" if kind in ("filled", "flat") else f"blank{n}.pdf"))
     engines = {"poppler": render_poppler(pdf, tmp_path, DPI), "mupdf": render_mupdf(pdf, tmp_path, DPI),
                "pdfium": render_pdfium(pdf, DPI)}
     assert {len(v) for v in engines.values()} == {len(boxes)}
@@ -166,6 +166,7 @@ def test_header_repeats_on_continued_pages(made):
 @pytest.mark.parametrize("n", NUMBERS)
 def test_sizes(made, n):
     assert (made / f"blank{n}.pdf").stat().st_size <= 1.5 * MB
+    assert (made / f"filled{n}.pdf").stat().st_size <= 1.5 * MB
     assert (made / f"flat{n}.pdf").stat().st_size <= 1.5 * MB
 
 
@@ -206,3 +207,20 @@ def test_committed_blank_is_current(made, n):
 def need_text() -> bool:
     import shutil
     return shutil.which("pdftotext") is not None
+
+
+def test_compact_print_version_is_small_and_drawn_alike(tmp_path, good_data):
+    """flatten + compact: the field font cut to the values; every engine still draws them."""
+    need("pdftoppm", "mutool")
+    from toolkit.pdfform import write_filled
+    pdf = tmp_path / "annex2-compact.pdf"
+    write_filled(2, good_data, pdf, base_dir=ROOT / "samples", flatten=True, compact=True)
+    assert pdf.stat().st_size < 0.4 * MB
+    boxes = char_boxes(pdf)
+    pages = [render_poppler(pdf, tmp_path, DPI), render_mupdf(pdf, tmp_path, DPI), render_pdfium(pdf, DPI)]
+    for k, bx in enumerate(boxes):
+        inks = [glyph_ink(p[k], bx, DPI) for p in pages]
+        assert (inks[0] > 0).mean() > 0.97
+        for a, b in ((0, 1), (0, 2)):
+            corr, bad = glyph_agreement(inks[a], inks[b])
+            assert corr > 0.93 and bad < 0.03

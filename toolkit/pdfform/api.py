@@ -39,18 +39,20 @@ def write_blank(annex_number: int, path, font=None) -> None:
 
 
 def _value_texts(a: Annex, values: dict) -> str:
+    """Every value as the form writes it (photo file names too: their boxes show them)."""
     out = []
     for node in a.nodes():
         if hasattr(node, "columns"):
             for row in values.get(node.id) or []:
                 if isinstance(row, dict):
-                    out.extend(to_text(c, row.get(c.id)) for c in node.columns if c.type is not T.IMAGE)
+                    out.extend(to_text(c, row.get(c.id)) for c in node.columns)
         else:
             out.append(to_text(node, values.get(node.id)))
     return "".join(out)
 
 
-def render_filled(annex_number: int, data: dict, base_dir=None, flatten: bool = False, font=None) -> bytes:
+def render_filled(annex_number: int, data: dict, base_dir=None, flatten: bool = False, font=None,
+                  compact: bool = False) -> bytes:
     _use_font(font)
     a = _annex(annex_number)
     if not isinstance(data, dict):
@@ -63,14 +65,18 @@ def render_filled(annex_number: int, data: dict, base_dir=None, flatten: bool = 
     pdf = fields.finish(raw, spots, a, rare)
     if flatten:
         fields.flatten(pdf)
+        if compact:
+            fields.shrink_field_font(pdf, _value_texts(a, values))
     return fields.to_bytes(pdf)
 
 
 def write_filled(annex_number: int, data: dict, path, base_dir=None, flatten: bool = False,
-                 font=None) -> None:
+                 font=None, compact: bool = False) -> None:
     """Annex ``annex_number`` filled from the application ``data``; ``flatten`` gives a print
-    version with no fields.  ``base_dir``: folder that annex 2 photo paths are relative to."""
-    write_atomic(path, render_filled(annex_number, data, base_dir, flatten, font))
+    version with no fields (``compact``: with the field font cut to the values, ~100 KB instead
+    of ~1 MB; leave it off when several annexes are merged, which then share one font copy).
+    ``base_dir``: folder that annex 2 photo paths are relative to."""
+    write_atomic(path, render_filled(annex_number, data, base_dir, flatten, font, compact))
 
 
 def _blank_job(args) -> tuple[int, int]:

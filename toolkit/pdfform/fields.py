@@ -132,6 +132,34 @@ def flatten(pdf: pikepdf.Pdf) -> None:
         del pdf.Root["/AcroForm"]
 
 
+def shrink_field_font(pdf: pikepdf.Pdf, text: str) -> None:
+    """After flattening, keep only the glyphs of ``text`` in the field font (glyph ids kept,
+    so the drawn values stay valid): a print version carries ~100 KB, not 1 MB, of font."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    fs = F.fonts()
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+            continue
+        if str(obj.get("/FontName", "")) != f"/{F.FIELD_FAMILY}" or "/FontFile2" not in obj:
+            continue
+        font = TTFont(io.BytesIO(fs.field.read_bytes()))
+        opts = subset.Options()
+        opts.retain_gids = True
+        opts.notdef_outline = True
+        opts.layout_features = []
+        opts.name_IDs = ["*"]
+        sub = subset.Subsetter(opts)
+        sub.populate(unicodes={ord(c) for c in text} | {0x20})
+        sub.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        data = out.getvalue()
+        ff = obj.FontFile2
+        ff.write(data)
+        ff.Length1 = len(data)
+
+
 def to_bytes(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
