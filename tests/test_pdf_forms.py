@@ -224,3 +224,11 @@ def test_compact_print_version_is_small_and_drawn_alike(tmp_path, good_data):
         for a, b in ((0, 1), (0, 2)):
             corr, bad = glyph_agreement(inks[a], inks[b])
             assert corr > 0.93 and bad < 0.03
+
+
+def test_write_blanks_on_two_processes_gives_the_same_forms(made, tmp_path):
+    from toolkit.pdfform import write_blanks
+    written = write_blanks(tmp_path, numbers=(2, 4), jobs=2)
+    assert [p.name for p in written] == ["annex2.pdf", "annex4.pdf"]
+    for n in (2, 4):
+        assert _content(tmp_path / f"annex{n}.pdf") == _content(made / f"blank{n}.pdf")
