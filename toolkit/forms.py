@@ -56,6 +56,9 @@ def write_blank_forms(out, fmt: str = "all", annexes=None, index: bool | None = 
     with tempfile.TemporaryDirectory(dir=out, prefix=".qhsme-") as t:
         tmp = Path(t)
         for ext, mod in _writers(fmt):
+            if ext == "pdf":
+                mod.write_blanks(tmp, nums)             # on every core, longest annexes first
+                continue
             for n in nums:
                 mod.write_blank(n, tmp / f"annex{n}.{ext}")
         if index if index is not None else (fmt == "all" and not annexes):
