@@ -65,22 +65,18 @@ def parse_file(path) -> ParsedFile:
 
 
 def _parse_pdf(path: Path) -> ParsedFile:
-    from .pdf_form import open_pdf, read_form
-    reader = open_pdf(path)
-    pf = read_form(reader, str(path))
-    if pf.values or pf.kind == "pdf-form" and pf.annex and _has_fields(reader):
+    from .pdf_form import open_form, open_pdf, read_form
+    with open_form(path) as pdf:
+        pf = read_form(pdf, str(path))
+    if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
         return pf
+    reader = open_pdf(path)
     try:
         from .pdf_flat import read_flat
     except ImportError:  # pragma: no cover - flattened route not installed
         pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
         return pf
     return read_flat(reader, str(path))
-
-
-def _has_fields(reader) -> bool:
-    acro = reader.trailer["/Root"].get("/AcroForm")
-    return bool(acro is not None and acro.get_object().get("/Fields"))
 
 
 def expand(paths) -> list[Path]:

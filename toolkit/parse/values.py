@@ -23,6 +23,7 @@ class ParsedFile:
     kind: str = ""                  # pdf-form | pdf-flat | docx
     values: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    has_fields: bool = False        # a PDF with form fields (ours or not)
 
     def problem(self, message: str, fix: str = "", **where) -> None:
         self.problems.append(Problem(message, fix=fix, file=self.file, annex=where.pop("annex", self.annex),
