@@ -270,3 +270,17 @@ def test_review_and_report_dossiers(tmp_path, kind, items, annex_item):
         assert "复核申请推荐表" in text
     else:                                   # 附件6 is landscape: turned for binding, read backwards
         assert "运营情况汇总表"[::-1] in text
+
+
+def test_a_returned_filled_form_keeps_its_values(files, tmp_path, good_data):
+    """Item 1 given as the applicant's filled (not flattened) PDF: the values are bound, not lost."""
+    from toolkit.pdfform import write_filled
+    d, f = files
+    filled = tmp_path / "returned-annex1.pdf"
+    write_filled(1, good_data, filled, base_dir=SAMPLES)
+    ff = dict(f)
+    ff[1] = [filled]
+    result = bind(manifest(tmp_path, ff), tmp_path / "out", copies=1)
+    first, last = result.ranges[1]
+    text = "".join(page_texts(result.outputs[0])[first - 1:last])
+    assert "810008" in text and "李喆" in text

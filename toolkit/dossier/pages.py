@@ -51,7 +51,7 @@ def open_attachment(path: Path, item_label: str) -> Source:
         if suffix in IMAGE_SUFFIXES or head.startswith((b"\xff\xd8", b"\x89PNG", b"II*", b"MM\x00*")):
             return Source(path, image_pdf(path, item_label))
         if head.startswith(b"PK") and suffix == ".docx":
-            return Source(path, _open_pdf_bytes(docx_to_pdf(path, item_label), path, item_label))
+            return Source(path, pikepdf.open(io.BytesIO(docx_to_pdf(path, item_label))))
     except InputError:
         raise
     except Exception as e:  # noqa: BLE001 - any decoder failure is a bad attachment
@@ -69,11 +69,11 @@ def _open_pdf(path: Path, item_label: str) -> pikepdf.Pdf:
         raise InputError(f"{item_label} 的PDF已损坏（{str(e)[:80]}）；请重新导出", file=str(path))
     if len(pdf.pages) == 0:
         raise InputError(f"{item_label} 的PDF没有页面", file=str(path))
+    if "/AcroForm" in pdf.Root:
+        # a filled form: draw its fields' appearances into the pages, or the values would be
+        # lost when the page is placed (annotations are not part of the page content)
+        pdf.flatten_annotations("all")
     return pdf
-
-
-def _open_pdf_bytes(data: bytes, path: Path, item_label: str) -> pikepdf.Pdf:
-    return pikepdf.open(io.BytesIO(data))
 
 
 def image_pdf(path: Path, item_label: str) -> pikepdf.Pdf:
