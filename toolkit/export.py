@@ -11,7 +11,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .model import ANNEXES, BLOCKS, Field, FieldType, Table
+from .model import BLOCKS, Field, FieldType
 from .problems import Problem
 
 TEXT_TYPES = {FieldType.PHONE, FieldType.POSTCODE, FieldType.TEXT, FieldType.MULTILINE, FieldType.DATE,

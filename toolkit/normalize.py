@@ -249,7 +249,7 @@ def _choice(f: Field, raw):
     hits = [c for c in f.choices if key and (c.startswith(key) or c.startswith(key[:2]) and len(key) <= 3)]
     if len(hits) == 1:
         return hits[0]
-    raise BadValue(f"应为以下之一：{'、'.join(f.choices)}；实际为“{raw}”", f"请从中选择一项填写")
+    raise BadValue(f"应为以下之一：{'、'.join(f.choices)}；实际为“{raw}”", "请从中选择一项填写")
 
 
 def _check(f: Field, raw):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .model import BLOCKS, BY_ID, Annex, Field, Table
 from .normalize import BadValue, is_empty, normalize
-from .problems import ERROR, WARNING, Problem, has_errors
+from .problems import WARNING, Problem, has_errors
 
 FORMAT = "qhsme-application/1"
 META_KEYS = ("format", "id", "note", "sources")

@@ -9,7 +9,6 @@ Run on demand:  python tests/benchmarks/bench_dossier.py
 """
 from __future__ import annotations
 
-import io
 import json
 import random
 import shutil

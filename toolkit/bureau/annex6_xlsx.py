@@ -8,7 +8,6 @@ platforms and the form's note at the bottom.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side

@@ -30,7 +30,7 @@ def staff(data: dict, cfg: CheckConfig) -> list[Finding]:
     stated = facts.number(a1.get("staff_count"))
     if stated is not None:
         out.append(_f(stated == n, "c.staff_count", "从业人数与附件3一致",
-                      f"附件1从业人数 = 附件3所列人数", f"附件1 {num(stated)} 人，附件3 {n} 人",
+                      "附件1从业人数 = 附件3所列人数", f"附件1 {num(stated)} 人，附件3 {n} 人",
                       [loc("annex1", "staff_count"), loc("annex3", table="staff")],
                       evidence="更正附件1从业人数或补全附件3人员名单"))
     stated = facts.number(a1.get("professional_count"))

@@ -95,7 +95,7 @@ def _fonts(text: str):
     return css, family, fetcher
 
 
-def plan(manifest: Manifest, data: dict, draft: bool) -> tuple[list[Part], list[Item], list]:
+def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
     """The parts in order; which items are missing; sources to close afterwards."""
     env = _env()
     macros = env.get_template("dossier_parts.html").module
@@ -214,7 +214,7 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
         data = review_data(data, dt.date.fromisoformat(manifest.date) if manifest.date else dt.date.today())
     if not 1 <= copies <= 2:
         raise InputError("--copies 只能为1或2（正本、副本）")
-    parts, missing, opened = plan(manifest, data, draft)
+    parts, missing, opened = plan(manifest, data)
     if missing and not draft:
         for src in opened:
             src.close()

@@ -44,7 +44,7 @@ def open_pdf(path) -> PdfReader:
     return reader
 
 
-def open_form(path) -> "pikepdf.Pdf":
+def open_form(path):
     """The PDF opened with qpdf (fast, C++), for reading its fields."""
     import pikepdf
     try:

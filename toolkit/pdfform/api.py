@@ -6,7 +6,7 @@ from pathlib import Path
 from ..datafile import write_atomic
 from ..errors import InputError
 from ..model.annexes import annex as get_annex
-from ..model.fields import Annex, FieldType as T
+from ..model.fields import Annex
 from ..normalize import to_text
 from . import fields, fonts as F, html
 

@@ -176,7 +176,6 @@ def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, value
         head_top.append(Head(t.number_label, rowspan=2 if two else 1))
     done_groups = set()
     for c in cols:
-        width = len(c.choices) if c.id in t.choice_columns else 1
         g = t.group_of(c.id)
         label = c.label + (c.unit if c.unit in PERCENT_UNITS else "")
         if g is None:
