@@ -28,12 +28,7 @@ class Problem:
     @property
     def path(self) -> str:
         """Machine location: annex3.staff[16].education."""
-        p = self.annex or ""
-        if self.table:
-            p += f".{self.table}" + (f"[{self.row}]" if self.row else "")
-        if self.field:
-            p += f".{self.field}"
-        return p
+        return data_path(self.annex, self.table, self.row, self.field)
 
     def where(self) -> str:
         """Human location: 附件3 第16行 学历（annex3.staff[16].education）."""
@@ -63,6 +58,17 @@ class Problem:
         d = asdict(self)
         d["path"] = self.path
         return d
+
+
+def data_path(annex: str | None, table: str | None = None, row: int | None = None,
+              field: str | None = None) -> str:
+    """Where a value is in the application data: annex3.staff[16].education (row 1-based)."""
+    p = annex or ""
+    if table:
+        p += f".{table}" + (f"[{row}]" if row else "")
+    if field:
+        p += f".{field}"
+    return p
 
 
 def has_errors(problems) -> bool:

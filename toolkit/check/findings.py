@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import BY_ID, Table
+from ..problems import data_path
 from ..regulation import cn_number
 
 FAIL = "不符合"
@@ -46,12 +47,7 @@ class Location:
 
     @property
     def path(self) -> str:
-        p = self.annex
-        if self.table:
-            p += f".{self.table}" + (f"[{self.row}]" if self.row else "")
-        if self.field:
-            p += f".{self.field}"
-        return p
+        return data_path(self.annex, self.table, self.row, self.field)
 
     def __str__(self) -> str:
         block = BY_ID.get(self.annex)
