@@ -16,7 +16,10 @@ def _measured(ok: bool, **kw) -> Finding:
     return Finding(PASS if ok else FAIL, article=A, relaxable=not ok, **kw)
 
 
-def _missing(rule, item, title, requirement, where, what) -> Finding:
+def _missing(rule, item, title, requirement, where, what: str | None = None) -> Finding:
+    """The value the rule needs is not in the data; ``what`` defaults to the model's labels
+    of ``where`` (never retyped)."""
+    what = what or "、".join(dict.fromkeys(w.label for w in where if w.label))
     return Finding(VERIFY, rule, A, item, title, requirement, f"{what}未填写", where,
                    evidence=f"补填{what}")
 
@@ -27,7 +30,7 @@ def operating_years(data: dict, cfg: CheckConfig) -> list[Finding]:
     title, req = "运营年限", f"运营满 {cfg.min_years} 年"
     reg = facts.date(facts.block(data, "annex1").get("reg_date"))
     if reg is None:
-        return [_missing("a5.operating_years", 1, title, req, where, "注册日期")]
+        return [_missing("a5.operating_years", 1, title, req, where)]
     due = facts.add_years(reg, cfg.min_years)
     ok = cfg.as_of >= due
     days = (cfg.as_of - reg).days
@@ -52,7 +55,7 @@ def total_assets(data: dict, cfg: CheckConfig) -> list[Finding]:
     title, req = "资产总额", f"≥ {num(cfg.min_assets)} 万元"
     v = facts.number(facts.block(data, "annex1").get("total_assets"))
     if v is None:
-        return [_missing("a5.total_assets", 1, title, req, where, "总资产")]
+        return [_missing("a5.total_assets", 1, title, req, where)]
     return [_measured(v >= cfg.min_assets, rule="a5.total_assets", item=1, title=title,
                       requirement=req, actual=f"{num(v)} 万元", where=where,
                       threshold=cfg.min_assets, value=v)]
@@ -69,8 +72,7 @@ def served_min(data: dict, cfg: CheckConfig) -> list[Finding]:
         ops = facts.operations(data)
         last = ops[-1] if ops else None
         if last is None or facts.number(last[1].get("served_count")) is None:
-            return [_missing("a5.served_min", 3, title, req, [loc("annex5", table="enterprises")],
-                             "服务企业名单")]
+            return [_missing("a5.served_min", 3, title, req, [loc("annex5", table="enterprises")])]
         n, source = last[1]["served_count"], f"附件1 {last[1]['year']}年"
         where = [loc("annex1", "served_count", table="operations", row=last[0])]
     return [_measured(n >= cfg.min_served, rule="a5.served_min", item=3, title=title,
@@ -86,7 +88,7 @@ def served_stable(data: dict, cfg: CheckConfig) -> list[Finding]:
     ops = [(i, r) for i, r in facts.operations(data) if facts.number(r.get("served_count")) is not None]
     if len(ops) < 2:
         return [_missing("a5.served_stable", 3, title, f"上一年度 ≥ 前一年度的 {ratio}",
-                         [loc("annex1", "served_count", table="operations")], "近两年服务企业户（次）数")]
+                         [loc("annex1", "served_count", table="operations")])]
     (i0, prev), (i1, last) = ops[-2], ops[-1]
     need = cfg.stability_ratio * prev["served_count"]
     ok = last["served_count"] >= need
@@ -108,7 +110,7 @@ def satisfaction(data: dict, cfg: CheckConfig) -> list[Finding]:
     where = [loc("annex5", "satisfaction", table="enterprises")]
     yes, total = facts.satisfaction(data)
     if not total:
-        return [_missing("a5.satisfaction", 3, title, req, where, "企业满意度")]
+        return [_missing("a5.satisfaction", 3, title, req, where)]
     rate = pct(yes, total)
     return [_measured(yes * 100 >= cfg.min_satisfaction * total, rule="a5.satisfaction", item=3,
                       title=title, requirement=req,
@@ -144,7 +146,7 @@ def professional_ratio(data: dict, cfg: CheckConfig) -> list[Finding]:
     where = [loc("annex3", "education", table="staff"), loc("annex3", "certificate", table="staff")]
     n, prof = facts.staff_counts(data)
     if not n:
-        return [_missing("a5.professional_ratio", 4, title, req, where, "从业人员")]
+        return [_missing("a5.professional_ratio", 4, title, req, [loc("annex3", table="staff")])]
     rate = pct(prof, n)
     return [_measured(prof * 100 >= cfg.min_professional_pct * n, rule="a5.professional_ratio",
                       item=4, title=title, requirement=req,

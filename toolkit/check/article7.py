@@ -10,6 +10,7 @@ import dataclasses
 
 from . import facts
 from .config import CheckConfig
+from ..model import annex
 from .findings import ARTICLE7_RELAXATION, FAIL, INFO, VERIFY, Finding, loc
 
 
@@ -19,7 +20,7 @@ def region_finding(data: dict, cfg: CheckConfig) -> list[Finding]:
     if region is None:
         return []
     return [Finding(INFO, "a7.region", 7, None, f"{region}地区适用第七条",
-                    requirement="青南、环湖地区条件可适度放宽", actual=f"所在市（州）：{city}（{region}地区）",
+                    requirement="青南、环湖地区条件可适度放宽", actual=f"{annex(1)['city'].label}：{city}（{region}地区）",
                     where=[loc("annex1", "city")],
                     note="第五、六条可量化条件未达到的，列为需核实，由评审专家决定是否放宽")]
 

@@ -13,6 +13,7 @@ from . import facts
 from .config import CheckConfig
 from .findings import FAIL, INFO, PASS, VERIFY, Finding, Location, loc, num
 from ..dossier.items import application_items
+from ..model import RECORD
 from ..regulation import cn_number
 
 DECLARATION = 11    # （十一）对申报材料真实性的声明: the dossier binder generates it
@@ -78,7 +79,7 @@ def record(data: dict, cfg: CheckConfig) -> list[Finding]:
     complaints = facts.number(r.get("complaints"))
     if complaints is not None:
         out.append(Finding(PASS if complaints < cfg.max_complaints else FAIL, "a16.complaints", 16, None,
-                           "被中小企业投诉次数", f"< {cfg.max_complaints} 次（投诉{cfg.max_complaints}次以上的撤消称号）",
+                           RECORD["complaints"].label, f"< {cfg.max_complaints} 次（投诉{cfg.max_complaints}次以上的撤消称号）",
                            f"{num(complaints)} 次", [loc("record", "complaints")],
                            threshold=cfg.max_complaints, value=complaints))
     missed = facts.number(r.get("missed_reports"))
@@ -90,7 +91,6 @@ def record(data: dict, cfg: CheckConfig) -> list[Finding]:
     for fid, rule in (("admin_penalty", "a16.admin_penalty"), ("judicial_penalty", "a16.judicial_penalty"),
                       ("credit_blacklist", "a16.credit_blacklist")):
         if fid in r:
-            from ..model import RECORD
             label = RECORD[fid].label
             hit = bool(r.get(fid))
             out.append(Finding(FAIL if hit else PASS, rule, 16, None, label, "无（有此情形的撤消称号）",
@@ -100,7 +100,7 @@ def record(data: dict, cfg: CheckConfig) -> list[Finding]:
         due = facts.add_years(since, 3)
         expired = cfg.as_of >= due
         out.append(Finding(VERIFY if expired else PASS, "a15.validity", 15, None, "认定有效期三年",
-                           f"有效期至 {due.isoformat()}", f"认定日期 {since.isoformat()}，核对日期 "
+                           f"有效期至 {due.isoformat()}", f"{RECORD['recognized_on'].label} {since.isoformat()}，核对日期 "
                            f"{cfg.as_of.isoformat()}" + ("，已期满" if expired else ""),
                            [loc("record", "recognized_on")],
                            note="有效期满后需申请复核" if expired else "",
