@@ -127,13 +127,10 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
 
 
 def _annex_source(item: Item, data: dict, base_dir: Path) -> Source:
-    """An annex of the data as a flattened print PDF."""
-    from ..pdfform import write_filled
-    with tempfile.TemporaryDirectory(prefix="qhsme-annex-") as tmp:
-        out = Path(tmp) / f"annex{item.annex}.pdf"
-        write_filled(item.annex, data, out, base_dir=base_dir, flatten=True)
-        pdf = pikepdf.open(io.BytesIO(out.read_bytes()))
-    return Source(Path(f"annex{item.annex}.pdf"), pdf)
+    """An annex of the data as a flattened print PDF, kept in memory."""
+    from ..pdfform import render_filled
+    body = render_filled(item.annex, data, base_dir=base_dir, flatten=True)
+    return Source(Path(f"annex{item.annex}.pdf"), pikepdf.open(io.BytesIO(body)))
 
 
 def cover_info(data: dict, manifest: Manifest) -> dict:
