@@ -91,6 +91,7 @@ def _blank_job(args) -> tuple[int, int]:
 def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[Path]:
     """Blank forms ``annexN.pdf`` for ``numbers`` in ``out_dir``, on ``jobs`` processes (default:
     the CPU count, at most 4; 1 where processes cannot be forked)."""
+    import gc
     import multiprocessing as mp
     import os
     out = Path(out_dir)
@@ -105,8 +106,15 @@ def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[
         # the cheapest annex in this process first: it warms WeasyPrint (styles, fonts) once,
         # and the forked workers inherit that instead of each warming up on its own
         _blank_job(order.pop())
-        with mp.get_context("fork").Pool(min(jobs, len(order))) as pool:
-            list(pool.imap_unordered(_blank_job, order, chunksize=1))
+        # what the workers inherit is frozen: their collector then skips WeasyPrint's and the
+        # fonts' many long-lived objects (and leaves those pages shared), about 10 % faster
+        gc.collect()
+        gc.freeze()
+        try:
+            with mp.get_context("fork").Pool(min(jobs, len(order))) as pool:
+                list(pool.imap_unordered(_blank_job, order, chunksize=1))
+        finally:
+            gc.unfreeze()
     else:
         for job in paths:
             _blank_job(job)

@@ -19,7 +19,7 @@ from ..model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION, parse_nam
 from . import appearance as A
 from . import fonts as F
 
-RARE_NAME = "QhsmeRare"
+RARE_NAME = F.RARE_FAMILY
 
 _DA_FONT = re.compile(r"/([^\s/]+)\s+([\d.]+)\s+Tf")
 

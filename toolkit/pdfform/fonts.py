@@ -43,6 +43,7 @@ BUILD_VERSION = "4"
 SERIF_FAMILY = "QhsmeSerif"
 FIELD_FAMILY = "QhsmeField"
 LABELS_FAMILY = "QhsmeLabels"
+RARE_FAMILY = "QhsmeRare"   # per document: the few value characters no other font has
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -319,7 +320,7 @@ def missing(text: str, path: Path) -> str:
 
 
 @lru_cache(maxsize=64)
-def rare_font(chars: str, family: str = "QhsmeRare") -> bytes:
+def rare_font(chars: str, family: str = RARE_FAMILY) -> bytes:
     """A tiny TrueType font with ``chars`` from the source font; characters the source lacks
     get a last-resort glyph (a box with the code point in hex)."""
     fs = fonts()

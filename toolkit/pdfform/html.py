@@ -7,7 +7,9 @@ web address) is refused, so a value can never make the renderer read a file.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -100,16 +102,54 @@ def attachment_resolver(base_dir, allowed: set[Path]):
 
 def render_html(annex: Annex, data: dict | None = None, base_dir=None,
                 rare_chars: str = "") -> tuple[str, "Fetcher", "layout.Page"]:
-    fs = F.fonts()
-    allowed = {template_file("annex.css"), fs.serif, fs.labels}
+    """The annex page as HTML, the fetcher it may use and the page model.  The fonts and
+    annex.css are not linked from the HTML: ``stylesheets`` gives them, parsed once."""
+    allowed = set()
     urls = attachment_resolver(base_dir, allowed)
     page = layout.page(annex, data, urls if data is not None else None)
-    html = env().get_template("annex.html").render(
-        page=page, serif_family=F.SERIF_FAMILY,
-        serif_url=fs.serif.as_uri(), labels_family=F.LABELS_FAMILY, labels_url=fs.labels.as_uri(),
-        rare_url=RARE_URL if rare_chars else "")
+    html = env().get_template("annex.html").render(page=page)
     rare = F.rare_font(rare_chars) if rare_chars else None
     return html, Fetcher(allowed, rare), page
+
+
+_SHARED = threading.local()     # .sheets: {font files: (font configuration, stylesheets)}
+
+
+@atexit.register
+def _drop_shared() -> None:
+    """The temporary font folders go before interpreter shutdown, while WeasyPrint's clean-up
+    (``FontConfiguration.__del__``) can still run."""
+    _SHARED.__dict__.clear()
+
+
+def stylesheets(rare: bytes | None = None) -> tuple[object, list]:
+    """(font configuration, [font faces, annex.css]) for an annex document.
+
+    Parsing annex.css and loading the @font-face fonts into Fontconfig cost a fifth of a
+    blank form's time, so without a rare-character font they are made once per process
+    (per font choice) and shared by every document.  A document with its own rare font
+    gets a fresh configuration, so that font never leaks into the next document.  Pango's
+    font map is not thread-safe, so each thread (the web server's workers) has its own."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    fs = F.fonts()
+    key = (fs.serif, fs.labels)
+    shared = _SHARED.__dict__.setdefault("sheets", {})
+    if rare is None and key in shared:
+        return shared[key]
+    css = template_file("annex.css")
+    fetcher = Fetcher({css, fs.serif, fs.labels}, rare)
+    faces = [(F.SERIF_FAMILY, fs.serif.as_uri()), (F.LABELS_FAMILY, fs.labels.as_uri())]
+    if rare is not None:
+        faces.append((F.RARE_FAMILY, RARE_URL))
+    font_config = FontConfiguration()
+    sheets = [CSS(string="".join(f'@font-face {{ font-family: "{family}"; src: url("{url}"); }}\n'
+                                 for family, url in faces),
+                  font_config=font_config, url_fetcher=fetcher),
+              CSS(filename=str(css), font_config=font_config, url_fetcher=fetcher)]
+    if rare is None:
+        shared[key] = (font_config, sheets)
+    return font_config, sheets
 
 
 # The few user-agent rules the annex template needs.  WeasyPrint's full HTML5 stylesheet
@@ -146,8 +186,9 @@ def render_pdf(annex: Annex, data: dict | None = None, base_dir=None,
     ``fields.finish`` adds the fields."""
     from .widgets import spots
     html, fetcher, page = render_html(annex, data, base_dir, rare_chars)
+    font_config, sheets = stylesheets(fetcher.rare)
     doc = _document_class()(string=html, base_url=template_file("annex.html").as_uri(),
-                            url_fetcher=fetcher).render()
+                            url_fetcher=fetcher).render(font_config=font_config, stylesheets=sheets)
     found = spots(doc, page.inputs())
     # uncompressed: pikepdf compresses in fields.to_bytes
     return doc.write_pdf(uncompressed_pdf=True), found

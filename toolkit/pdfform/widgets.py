@@ -1,6 +1,7 @@
 """Form fields made at the places the layout left for them.
 
-The template prints each field as an empty box (``<i class="fld" data-n=NAME>``);
+The template prints each field as an empty box (``<i class="fld" data-n=NAME>``, or a
+table cell ``<td data-n=NAME>``);
 WeasyPrint lays out and draws the page, and here every box becomes an AcroForm
 widget with the same rectangle: a text field (multiline where the text is long),
 a tick box, or a list.  Doing this ourselves rather than with WeasyPrint's
@@ -34,14 +35,19 @@ def spots(document, inputs: dict[str, Input]) -> list[Spot]:
         height = page.height
         for box in page._page_box.descendants():
             el = getattr(box, "element", None)
-            if el is None or getattr(box, "element_tag", None) != "i":
+            tag = getattr(box, "element_tag", None)
+            if el is None or tag not in ("i", "td"):
                 continue
             name = el.get("data-n")
             if not name or name in seen or name not in inputs:
                 continue
             seen.add(name)
-            x, y = box.border_box_x(), box.border_box_y()
-            w, h = box.border_width(), box.border_height()
+            if tag == "td":             # a table cell that is a field: inside its rules
+                x, y = box.padding_box_x(), box.padding_box_y()
+                w, h = box.padding_width(), box.padding_height()
+            else:
+                x, y = box.border_box_x(), box.border_box_y()
+                w, h = box.border_width(), box.border_height()
             rect = (x * PX, (height - y - h) * PX, (x + w) * PX, (height - y) * PX)
             out.append(Spot(inputs[name], number, tuple(round(v, 3) for v in rect),
                             round(box.style["font_size"] * PX, 2)))
