@@ -30,9 +30,6 @@ from ..model.naming import field_name
 from . import ooxml as x
 from .ooxml import Cell, TableSpec, TRow
 
-# Parts of a form printed label-above-value instead of label-left-of-value.
-STACKED = {("annex2", "report"), ("annex1", "opinion"), ("annex7", "opinion")}
-
 BODY_SIZE = 10.5      # 五号
 SMALL_SIZE = 8        # 附件6's 24 columns
 TITLE_SIZE = 18       # 小二
@@ -136,7 +133,7 @@ class Layout:
         """The rows of a bordered part of the form."""
         items = [i for i in sec.items if not self._is_total_row(i)]
         rows: list[TRow] = []
-        stacked = (self.a.id, sec.id) in STACKED
+        stacked = sec.stacked
         i = 0
         while i < len(items):
             it = items[i]
@@ -363,7 +360,7 @@ class Layout:
         out.append(x.para(x.run(a.title, size=TITLE_SIZE, bold=True), align="center",
                           page_break_before=a.cover is not None, before=120, after=240))
         for sec in a.sections:
-            if any(isinstance(i, Table) for i in sec.items) or sec.title or (a.id, sec.id) in STACKED:
+            if any(isinstance(i, Table) for i in sec.items) or sec.title or sec.stacked:
                 head = []
                 if sec.title:       # a row of the form, as in the regulation's table
                     head.append(TRow([self.words(sec.title, 1, align="left", size=12, bold=True,

@@ -112,7 +112,7 @@ def _recommendation_form(review: bool) -> Annex:
             opinion,
             Text("（单位盖章）"),
             Field("opinion_date", "意见日期", T.DATE, printed=False, blank=YMD),
-        )),
+        ), stacked=True),
     )
     return Annex(
         id="annex7" if review else "annex1",
@@ -153,7 +153,7 @@ ANNEX2 = Annex(
                 Field("caption", "照片说明", printed=False),
             )),
             Field("s8_plan", "8、下一步发展规划或年度运营计划", T.MULTILINE, required=True),
-        )),
+        ), stacked=True),
     ),
 )
 

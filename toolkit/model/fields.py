@@ -152,6 +152,7 @@ class Section:
     id: str
     title: str | None
     items: tuple[Item, ...]
+    stacked: bool = False      # printed with each label above its value (an opinion box)
 
 
 @dataclass(frozen=True)

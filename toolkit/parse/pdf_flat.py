@@ -660,6 +660,8 @@ class Reader:
             first, last = self.st.glyphs[lab.start], self.st.glyphs[lab.end - 1]
             page = self.pages[last.page]
             box = _box_below(page, first.x0, last.bottom)
+            if box is None:                 # a ruled cell with the label over its text (附件1/7)
+                box = self._cell_under(i, page, first, last)
             if box is None and last.page + 1 in self.pages:      # the box went over to the next page
                 page = self.pages[last.page + 1]
                 box = _box_below(page, first.x0, min((g.top for g in page.glyphs), default=0) - 12)
@@ -671,6 +673,27 @@ class Reader:
             text = _paragraphs(inside, box)
             if text:
                 self._emit(f, text, page.number)
+
+    def _cell_under(self, i: int, page: PageGeo, first: G, last: G) -> Box | None:
+        """The ruled cell a label is printed at the top of: between the vertical rules either
+        side of the label, from under the label down to the next printed words (or the
+        lowest rule of the page)."""
+        nxt = next((a for a in self.seq[i + 1:] if a.start is not None and a.kind != "slot"), None)
+        top = last.bottom + 0.5
+        g = self.st.glyphs[nxt.start] if nxt is not None else None
+        if g is not None and g.page == page.number:
+            bottom = g.top - 0.5
+        else:
+            bottom = max((t for t, a, b in page.hrules if a <= first.x0 <= b), default=top)
+        if bottom - top < 4:
+            return None
+        mid = (top + bottom) / 2
+        xs = [x for x, a, b in page.vrules if a <= mid <= b]
+        left = max((x for x in xs if x <= first.x0 + 0.5), default=None)
+        right = min((x for x in xs if x >= last.x1 - 0.5), default=None)
+        if left is None or right is None:
+            return None
+        return Box(left, top, right, bottom)
 
     # tables ------------------------------------------------------------------------------
     def _table(self, i: int, an: Anchor) -> None:

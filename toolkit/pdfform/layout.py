@@ -71,10 +71,32 @@ class Block:
 
 
 @dataclass
+class FCell:
+    """A cell of a framed part: words (label, unit, header, text), one field, or tick boxes."""
+    kind: str                      # label | unit | head | text | seal | value | choice
+    text: str = ""
+    input: Input | None = None
+    choices: list[tuple[str, Input]] = dc_field(default_factory=list)
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Frame:
+    """One ruled table of a part printed as the regulation's grid (附件1/7): rows of cells
+    over columns of ``widths`` (% of the line), or a repeating table (``grid``)."""
+    widths: list[float] = dc_field(default_factory=list)
+    rows: list[list[FCell]] = dc_field(default_factory=list)
+    grid: Grid | None = None
+    stacked: bool = False          # label above value, no rules between (an opinion box)
+
+
+@dataclass
 class Part:
     id: str
     title: str | None
     blocks: list[Block]
+    frames: list[Frame] = dc_field(default_factory=list)    # a titled part: drawn as a grid
 
 
 @dataclass
@@ -156,7 +178,9 @@ def _cell(annex: Annex, f: Field, values: dict, per_line: int = 40, min_lines: i
     if f.type is T.CHOICE and not f.choice_list:
         return Cell(f.label if f.printed else None, choices=_choice_inputs(annex, f, value), kind="choice")
     inp = _input(annex, f, value, per_line=per_line, min_lines=min_lines)
-    cell = Cell(f.label if f.printed else None, [inp], f.unit, kind=inp.kind)
+    # a value the regulation prints no label for (申报单位名称 over 附件5) gets its descriptive
+    # label, as in the Word form; one printed as a blank (年月日) stands alone
+    cell = Cell(f.label if f.printed or not f.blank else None, [inp], f.unit, kind=inp.kind)
     if f.blank and f.blank != YMD:
         # （  年度）: the box stands inside the printed words
         if f.blank.startswith("（"):
@@ -277,7 +301,108 @@ def _part(annex: Annex, sec: Section, values: dict, filled: bool, urls) -> Part:
             cell = _cell(annex, item, values, per_line=36 if sec.title else 44)
             kind = {"multiline": "multiline", "date": "date"}.get(cell.kind, "field")
             blocks.append(Block(kind, cells=[cell], field_id=item.id))
-    return Part(sec.id, sec.title, blocks)
+    part = Part(sec.id, sec.title, blocks)
+    if sec.title:
+        part.frames = _frames(blocks, sec.stacked, annex.landscape)
+    return part
+
+
+# --- titled parts as the regulation prints them: one ruled grid, a row per line -----------
+# Each frame is a table of its own, stacked so their rules meet.  A label stays on one line
+# with its value beside it (the flattened-PDF reader finds a value after its label on the
+# same line); a long text's label is printed over its box, in the same cell.
+
+CHAR_MM = 3.7           # one Chinese character at 10.5 pt
+PAD_MM = 2.4            # a cell's padding and rules
+
+
+def _text_mm(text: str) -> float:
+    return sum(1.9 if ch.isascii() else CHAR_MM for ch in text) + PAD_MM
+
+
+def _percent(widths: list[float], line_mm: float) -> list[float]:
+    """Fixed widths in mm and shares (negative) of what is left, as % of the line."""
+    fixed = sum(w for w in widths if w > 0)
+    shares = sum(-w for w in widths if w < 0)
+    rest = max(line_mm - fixed, shares * 14.0)
+    mm = [w if w > 0 else rest * -w / shares for w in widths]
+    total = sum(mm)
+    return [round(100 * w / total, 2) for w in mm]
+
+
+def _line(cells_in: list[Cell], line_mm: float) -> Frame:
+    """Fields on one ruled row: label：, box (or tick boxes), unit."""
+    cells, widths = [], []
+    for c in cells_in:
+        if c.label:
+            cells.append(FCell("label", c.label + "："))
+            widths.append(_text_mm(c.label + "："))
+        if c.choices:
+            cells.append(FCell("choice", choices=c.choices))
+            widths.append(sum(_text_mm(label) + 8.0 for label, _ in c.choices))   # word, box, gap
+        for i in c.inputs:
+            cells.append(FCell("value", input=i))
+            widths.append(-((i.width or 32.0) / 32.0))
+        if c.unit:
+            cells.append(FCell("unit", c.unit))
+            widths.append(_text_mm(c.unit))
+    return Frame(_percent(widths, line_mm), [cells])
+
+
+def _headed(g: Grid, prefix: str) -> Grid:
+    """A repeating table whose first header carries the words printed before it (其中：)."""
+    first = [Head(prefix + g.head[0][0].label, g.head[0][0].colspan, g.head[0][0].rowspan)]
+    return Grid(g.id, [first + g.head[0][1:]] + g.head[1:], g.rows, g.total, g.widths, g.images)
+
+
+def _group(text: str, cells: list[Cell], line_mm: float) -> Frame:
+    """合作资源 | 签订合作协议的单位 · 其他合作单位, each label over its box."""
+    widths = [_text_mm(text)] + [-1.0] * len(cells)
+    first = [FCell("label", text, rowspan=2)] + [FCell("head", c.label or "") for c in cells]
+    boxes = [FCell("value", input=c.inputs[0]) for c in cells]
+    return Frame(_percent(widths, line_mm), [first, boxes])
+
+
+def _stack(frame: Frame, b: Block) -> None:
+    """Add a block to a label-over-value frame (an opinion box: label, box, seal, date)."""
+    if b.kind == "text":
+        frame.rows.append([FCell("seal", b.text)])
+        return
+    for c in b.cells:
+        if c.label:
+            frame.rows.append([FCell("label", c.label)])
+        frame.rows.extend([FCell("value", input=i)] for i in c.inputs)
+
+
+def _frames(blocks: list[Block], stacked: bool, landscape: bool) -> list[Frame]:
+    line_mm = 277.0 if landscape else 176.0
+    out: list[Frame] = []
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+        if b.kind == "text" and nxt is not None and nxt.kind == "table":
+            out.append(Frame(grid=_headed(nxt.grid, b.text)))
+            k += 2
+            continue
+        if b.kind == "text" and nxt is not None and nxt.kind == "mrow":
+            out.append(_group(b.text, nxt.cells, line_mm))
+            k += 2
+            continue
+        if b.kind == "table":
+            out.append(Frame(grid=b.grid))
+        elif stacked or b.kind == "multiline":
+            if not (stacked and out and out[-1].stacked):
+                out.append(Frame([100.0], [], stacked=True))
+            _stack(out[-1], b)
+        elif b.kind == "mrow":
+            out.append(_group("", b.cells, line_mm))
+        elif b.kind == "text":
+            out.append(Frame([100.0], [[FCell("text", b.text)]]))
+        else:
+            out.append(_line(b.cells, line_mm))
+        k += 1
+    return out
 
 
 def page(annex: Annex, data: dict | None = None, urls=None) -> Page:
