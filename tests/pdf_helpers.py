@@ -1,7 +1,14 @@
-"""Rendering helpers for the PDF form tests: the same page drawn by poppler, MuPDF and PDFium."""
+"""Rendering helpers for the PDF form tests: the same page drawn by poppler, MuPDF, PDFium
+and pdf.js (Firefox's engine, run in Debian's chromium)."""
 from __future__ import annotations
 
+import base64
+import io
+import os
+import shutil
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +47,173 @@ def render_pdfium(pdf: Path, dpi: int = DPI, forms: bool = True) -> list[np.ndar
         return pages
     finally:
         doc.close()
+
+
+PDFJS_VERSION = "6.5.438"          # what .ci/run installs into .ci/pdfjs
+CHROMIUM = "/usr/bin/chromium"
+# as tests/test_web_browser.py; Playwright's launch() gives every browser a fresh profile
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pdfjs_dist() -> Path | None:
+    """The pdfjs-dist package folder: $QHSME_PDFJS, else .ci/pdfjs/node_modules/pdfjs-dist."""
+    env = os.environ.get("QHSME_PDFJS")
+    d = Path(env) if env else Path(__file__).resolve().parents[1] / ".ci/pdfjs/node_modules/pdfjs-dist"
+    return d if (d / "legacy/build/pdf.mjs").is_file() else None
+
+
+# The page the browser loads.  The legacy build runs in any recent chromium and draws like the
+# modern one Firefox ships.  One pdf.js worker serves every document (starting one costs more
+# than reading a form); pages are drawn on the main thread.
+_PDFJS_PAGE = """<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
+import * as pdfjs from "/pdfjs/legacy/build/pdf.mjs";
+pdfjs.GlobalWorkerOptions.workerSrc = "/pdfjs/legacy/build/pdf.worker.mjs";
+const worker = new pdfjs.PDFWorker();
+// scale null: text and fields only
+window.pdfjsRead = async (url, scale, annotationMode) => {
+  const task = pdfjs.getDocument({url, worker, cMapUrl: "/pdfjs/cmaps/", cMapPacked: true,
+    standardFontDataUrl: "/pdfjs/standard_fonts/", wasmUrl: "/pdfjs/wasm/", iccUrl: "/pdfjs/iccs/",
+    isEvalSupported: false});
+  try {
+    const doc = await task.promise;
+    const out = {pages: [], text: [], fields: Object.fromEntries(await doc.getFieldObjects() || [])};
+    for (let i = 1; i <= doc.numPages; i++) {
+      const page = await doc.getPage(i);
+      const items = (await page.getTextContent()).items;
+      out.text.push(items.map(it => it.str + (it.hasEOL ? "\\n" : "")).join(""));
+      if (scale) {
+        const viewport = page.getViewport({scale});
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.ceil(viewport.width);
+        canvas.height = Math.ceil(viewport.height);
+        await page.render({canvas, canvasContext: canvas.getContext("2d"), viewport, annotationMode}).promise;
+        out.pages.push(canvas.toDataURL("image/png"));
+      }
+      page.cleanup();
+    }
+    return out;
+  } finally { await task.destroy(); }
+};
+window.pdfjsVersion = pdfjs.version;
+</script>"""
+
+
+class PdfJs:
+    """pdf.js in one headless chromium, fed by a server on 127.0.0.1 (pdfjs-dist under
+    /pdfjs/, each PDF read under /pdf/<n>).  ``console`` keeps what pdf.js logged."""
+
+    def __init__(self, dist: Path):
+        from playwright.sync_api import sync_playwright
+        self.files: dict[str, Path] = {}
+        self.console: list[str] = []
+        self.known: dict[tuple, tuple[list[str], dict]] = {}      # file state -> (text, fields)
+        files = self.files
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                path = self.path.split("?")[0]
+                if path == "/":
+                    body, kind = _PDFJS_PAGE.encode(), "text/html; charset=utf-8"
+                elif path in files:
+                    body, kind = files[path].read_bytes(), "application/pdf"
+                elif path.startswith("/pdfjs/") and ".." not in path and (dist / path[7:]).is_file():
+                    body = (dist / path[7:]).read_bytes()
+                    kind = "text/javascript" if path.endswith(".mjs") else "application/octet-stream"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.playwright = self.browser = None
+        try:
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            self.page = self.browser.new_page()
+            self.page.set_default_timeout(60_000)
+            self.page.on("console", lambda m: self.console.append(m.text))
+            self.page.goto(f"http://127.0.0.1:{self.server.server_port}/")
+            self.version = self.page.wait_for_function("window.pdfjsVersion").json_value()
+        except BaseException:
+            self.close()
+            raise
+
+    def read(self, pdf: Path, scale: float | None = None, annotation_mode: int = 1) -> dict:
+        """{"pages": PNG data URLs (when scale is given), "text": per page, "fields": {name: [objects]}}"""
+        url = f"/pdf/{len(self.files)}"
+        self.files[url] = Path(pdf)
+        out = self.page.evaluate("a => window.pdfjsRead(...a)", [url, scale, annotation_mode])
+        st = Path(pdf).stat()
+        self.known[(str(pdf), st.st_mtime_ns, st.st_size)] = out["text"], out["fields"]
+        return out
+
+    def text_and_fields(self, pdf: Path) -> tuple[list[str], dict]:
+        st = Path(pdf).stat()
+        key = (str(pdf), st.st_mtime_ns, st.st_size)
+        if key not in self.known:
+            self.read(pdf)
+        return self.known[key]
+
+    def close(self) -> None:
+        try:
+            if self.browser is not None:
+                self.browser.close()
+            if self.playwright is not None:
+                self.playwright.stop()
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+_pdfjs: PdfJs | None = None
+
+
+def pdfjs() -> PdfJs:
+    """The pdf.js browser, started on first use.  Only one Playwright can run at a time, so
+    whoever uses it ends it with close_pdfjs() (the ``pdfjs`` fixture does)."""
+    global _pdfjs
+    if _pdfjs is None:
+        dist = pdfjs_dist()
+        if dist is None:
+            raise FileNotFoundError("pdfjs-dist: set QHSME_PDFJS or run .ci/run")
+        _pdfjs = PdfJs(dist)
+    return _pdfjs
+
+
+def close_pdfjs() -> None:
+    global _pdfjs
+    if _pdfjs is not None:
+        old, _pdfjs = _pdfjs, None
+        old.close()
+
+
+def render_pdfjs(pdf: Path, dpi: int = DPI, forms: bool = True) -> list[np.ndarray]:
+    """Each page drawn by pdf.js on a canvas: forms=True draws the fields' appearance streams
+    on it as Firefox prints them (AnnotationMode.ENABLE), False leaves every annotation out."""
+    out = pdfjs().read(pdf, dpi / 72, 1 if forms else 0)
+    return [np.asarray(Image.open(io.BytesIO(base64.b64decode(u.split(",", 1)[1]))).convert("L"),
+                       dtype=np.int16) for u in out["pages"]]
+
+
+def pdfjs_text(pdf: Path) -> list[str]:
+    """Per page, the text pdf.js finds (getTextContent: what Firefox selects, copies, searches)."""
+    return pdfjs().text_and_fields(pdf)[0]
+
+
+def pdfjs_fields(pdf: Path) -> dict[str, object]:
+    """Field name -> value as pdf.js reads it (getFieldObjects: for a radio group the chosen
+    export value, for a checkbox its on-state name or "Off")."""
+    return {name: objs[0].get("value") for name, objs in pdfjs().text_and_fields(pdf)[1].items()}
 
 
 def _fit(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

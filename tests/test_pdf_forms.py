@@ -1,8 +1,10 @@
-"""Fillable PDF annexes: every seed label extracts, the three engines draw the same glyphs,
-fields are named, labelled and drawn, sizes stay small, the committed blanks are current."""
+"""Fillable PDF annexes: every seed label extracts, the four engines (poppler, MuPDF, PDFium,
+pdf.js) draw the same glyphs, pdf.js reads the labels and values, fields are named, labelled
+and drawn, sizes stay small, the committed blanks are current."""
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -11,8 +13,8 @@ import pikepdf
 import pytest
 
 from conftest import ROOT, need
-from pdf_helpers import (char_boxes, glyph_agreement, glyph_ink, render_mupdf, render_pdfium,
-                         render_poppler, save_diff)
+from pdf_helpers import (char_boxes, glyph_agreement, glyph_ink, pdfjs_fields, pdfjs_text, render_mupdf,
+                         render_pdfium, render_pdfjs, render_poppler, save_diff)
 from toolkit.model.annexes import annex
 from toolkit.model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION, parse_name
 from toolkit.regulation import annex_cells, squash
@@ -56,6 +58,15 @@ def label_pattern(cell: str) -> re.Pattern:
     return re.compile(".{0,40}?".join(re.escape(p) for p in pieces if p))
 
 
+def missing_labels(n: int, kind: str, texts: list[str]) -> list[str]:
+    """The seed cells of annex ``n`` that none of ``texts`` has (a filled form may have values
+    in its blanks)."""
+    flats = [squash(t) for t in texts]
+    if kind == "blank":
+        return [c for c in annex_cells(n) if not any(squash(c) in f for f in flats)]
+    return [c for c in annex_cells(n) if not any(label_pattern(c).search(f) for f in flats)]
+
+
 @pytest.mark.parametrize("kind", ["blank", "filled", "flat"])
 @pytest.mark.parametrize("n", NUMBERS)
 def test_every_seed_label_extracts(made, n, kind):
@@ -64,11 +75,7 @@ def test_every_seed_label_extracts(made, n, kind):
     texts = [pdftotext(made / f"{kind}{n}.pdf", layout) for layout in (True, False)]
     for text in texts:
         assert not RADICALS.findall(text), "Kangxi radicals in extracted text"
-    flats = [squash(t) for t in texts]
-    if kind == "blank":
-        missing = [c for c in annex_cells(n) if not any(squash(c) in f for f in flats)]
-    else:
-        missing = [c for c in annex_cells(n) if not any(label_pattern(c).search(f) for f in flats)]
+    missing = missing_labels(n, kind, texts)
     assert not missing, f"附件{n} {kind}: labels not extracted: {missing}"
 
 
@@ -81,6 +88,12 @@ def test_flattened_values_extract_with_rare_characters(made, good_data):
     assert "堃" in text and "喆" in text and "\U00020000" in text
 
 
+@functools.cache
+def text_boxes(pdf: Path) -> list:
+    """char_boxes of a made form, read once for all the engine comparisons."""
+    return char_boxes(pdf)
+
+
 @pytest.mark.parametrize("kind", ["blank", "filled", "flat"])
 @pytest.mark.parametrize("n", NUMBERS)
 def test_engines_draw_the_same_glyphs(made, tmp_path, n, kind):
@@ -88,21 +101,90 @@ def test_engines_draw_the_same_glyphs(made, tmp_path, n, kind):
     Boxes come from the flattened twin, so filled values (appearance streams) count too."""
     need("pdftoppm", "mutool")
     pdf = made / f"{kind}{n}.pdf"
-    boxes = char_boxes(made / (f"flat{n}.pdf" if kind in ("filled", "flat") else f"blank{n}.pdf"))
+    boxes = text_boxes(made / (f"flat{n}.pdf" if kind in ("filled", "flat") else f"blank{n}.pdf"))
     engines = {"poppler": render_poppler(pdf, tmp_path, DPI), "mupdf": render_mupdf(pdf, tmp_path, DPI),
                "pdfium": render_pdfium(pdf, DPI)}
+    same_glyphs(engines, boxes, (("poppler", "mupdf"), ("poppler", "pdfium"), ("mupdf", "pdfium")),
+                f"附件{n} {kind}", f"annex{n}-{kind}")
+
+
+def same_glyphs(engines: dict, boxes: list, pairs, what: str, stem: str, dpi: int = DPI) -> None:
+    """Every engine inks the characters, and each pair inks each character box alike;
+    a failing pair leaves a diff image in tests/failed/."""
     assert {len(v) for v in engines.values()} == {len(boxes)}
     for page, bx in enumerate(boxes):
-        inks = {k: glyph_ink(v[page], bx, DPI) for k, v in engines.items()}
-        assert (inks["poppler"] > 0).mean() > 0.97, "characters drawn blank"
-        for a, b in (("poppler", "mupdf"), ("poppler", "pdfium"), ("mupdf", "pdfium")):
+        inks = {k: glyph_ink(v[page], bx, dpi) for k, v in engines.items()}
+        for k, v in inks.items():
+            assert (v > 0).mean() > 0.97, f"{what} p{page + 1}: characters drawn blank by {k}"
+        for a, b in pairs:
             corr, bad = glyph_agreement(inks[a], inks[b])
             if corr < 0.93 or bad > 0.03:
-                diff = ROOT / "tests" / "failed" / f"annex{n}-{kind}-p{page + 1}-{a}-{b}.png"
+                diff = ROOT / "tests" / "failed" / f"{stem}-p{page + 1}-{a}-{b}.png"
                 diff.parent.mkdir(exist_ok=True)
                 save_diff(engines[a][page], engines[b][page], diff)
-                pytest.fail(f"附件{n} {kind} p{page + 1}: {a}/{b} differ (corr {corr:.3f}, "
+                pytest.fail(f"{what} p{page + 1}: {a}/{b} differ (corr {corr:.3f}, "
                             f"{bad:.1%} glyphs differ); diff image {diff}")
+
+
+# At 60 dpi a glyph is 8-9 pixels whose ink hangs on where each engine puts it between pixels:
+# poppler and pdf.js correlated down to 0.915 on sparse pages though no glyph differed by half
+# (poppler/PDFium 0.935 at worst).  At one pixel per point every pair stays above 0.95.
+PDFJS_DPI = 72
+# pdf.js warns once per empty compressed stream: the off state of every checkbox and radio
+# button draws nothing (toolkit/pdfform/widgets.py), which is what it should draw.
+PDFJS_HARMLESS = {'Warning: Empty "FlateDecode" stream.'}
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled", "flat"])
+@pytest.mark.parametrize("n", NUMBERS)
+def test_pdfjs_draws_the_same_glyphs(made, tmp_path, pdfjs, n, kind):
+    """pdf.js (Firefox's engine; field appearances drawn on the canvas as when printing) draws
+    what poppler and PDFium draw in every character box, and logs no font or other trouble."""
+    need("pdftoppm")
+    pdf = made / f"{kind}{n}.pdf"
+    boxes = text_boxes(made / (f"flat{n}.pdf" if kind in ("filled", "flat") else f"blank{n}.pdf"))
+    pdfjs.console.clear()
+    engines = {"poppler": render_poppler(pdf, tmp_path, PDFJS_DPI), "pdfium": render_pdfium(pdf, PDFJS_DPI),
+               "pdfjs": render_pdfjs(pdf, PDFJS_DPI)}
+    assert not set(pdfjs.console) - PDFJS_HARMLESS, f"附件{n} {kind}: pdf.js logged {pdfjs.console}"
+    same_glyphs(engines, boxes, (("poppler", "pdfjs"), ("pdfium", "pdfjs")), f"附件{n} {kind}",
+                f"annex{n}-{kind}", PDFJS_DPI)
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled", "flat"])
+@pytest.mark.parametrize("n", NUMBERS)
+def test_pdfjs_finds_every_seed_label(made, pdfjs, n, kind):
+    text = "\n".join(pdfjs_text(made / f"{kind}{n}.pdf"))
+    assert not RADICALS.findall(text), "Kangxi radicals in pdf.js text"
+    missing = missing_labels(n, kind, [text])
+    assert not missing, f"附件{n} {kind}: labels pdf.js does not find: {missing}"
+
+
+def field_values(pdf: Path) -> dict[str, str]:
+    """Field name -> /V as text (a name without its slash; "" when unset), read with pikepdf."""
+    with pikepdf.open(pdf) as doc:
+        out = {}
+        for w in _widgets(doc):
+            field = w if "/T" in w else w.Parent
+            v = field.get("/V", "")
+            out[str(field.T)] = str(v)[1:] if isinstance(v, pikepdf.Name) else str(v)
+        return out
+
+
+@pytest.mark.parametrize("n", NUMBERS)
+def test_pdfjs_reads_the_filled_values(made, pdfjs, n):
+    """Every field pdf.js finds in a filled form has the value the form holds, and vice versa."""
+    expected = field_values(made / f"filled{n}.pdf")
+    assert sum(bool(v) and v != "Off" for v in expected.values()) >= 3
+    assert pdfjs_fields(made / f"filled{n}.pdf") == expected
+    assert not pdfjs_fields(made / f"flat{n}.pdf")
+
+
+def test_pdfjs_reads_rare_characters_in_values(made, pdfjs, good_data):
+    values = set(pdfjs_fields(made / "filled1.pdf").values())
+    for key in ("unit_name", "contact", "legal_rep"):
+        assert good_data["annex1"][key] in values, key
+    assert {"堃", "喆", "\U00020000"} <= set("".join(values))
 
 
 def test_values_are_seen_by_the_glyph_comparison(made, tmp_path):
