@@ -60,7 +60,7 @@ def _tick(pdf: pikepdf.Pdf, w: float, h: float, on: bool) -> pikepdf.Stream:
         path = (f"0 g {cx - rx:.2f} {cy:.2f} m {cx:.2f} {cy - ry:.2f} l {cx + rx:.2f} {cy + ry:.2f} l "
                 f"{cx - rx / 7:.2f} {cy - ry / 3:.2f} l h f")
     else:
-        path = ""
+        path = "q Q"        # draws nothing; an empty stream, once compressed, is not valid Flate
     s = pdf.make_stream(path.encode("ascii"))
     s.Type, s.Subtype, s.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, w, h]
     return s
