@@ -269,6 +269,22 @@ def test_long_texts_wrap_and_paragraphs_come_back(sample, tmp_path):
     assert got(path, 2) == expected(data, 2)
 
 
+@pytest.mark.parametrize("variant_name", ["plain", "fit93-turned270"])
+def test_values_that_wrap_in_their_cell_come_back_whole(sample, tmp_path, variant_name):
+    """附件1's grid: a value longer than its cell is drawn on two lines, the first above its
+    label's line; every line is read from the ruled cell, not only the label's line."""
+    from toolkit.pdfform import render_filled
+    data = copy.deepcopy(sample)
+    a1 = data["annex1"]
+    a1["reg_address"] = "青海省西宁市城西区五四西路示例大厦8层801室及青海省海东市乐都区碾伯镇示例工业园区三号楼二层"
+    a1["email"] = "very.long.service.mailbox.for.platform@example-platform-service.com.cn"
+    a1["website"] = "https://www.example-platform-service.com.cn/qinghai/xining"
+    a1["unit_nature"] = "有限责任公司（自然人投资或控股的法人独资）"
+    path = tmp_path / "annex1-long.pdf"
+    path.write_bytes(variant(render_filled(1, data, base_dir=SAMPLES, flatten=True), variant_name))
+    assert got(path, 1) == expected(data, 1)
+
+
 def test_a_scan_with_an_ocr_layer_is_not_guessed_at(flat_pdfs, tmp_path):
     """The same words as our form, but drawn invisibly (render mode 3) over a scan, as
     OCR software writes them: recognised text is not trusted."""

@@ -615,6 +615,12 @@ class Reader:
         gl = self.st.glyphs[lo:hi]
         labelled = prev.kind == "text" and prev.text.endswith("：")
         if labelled:
+            cell = self._cell_right_of(self.st.glyphs[prev.end - 1], nxt)
+            if cell is not None:        # a ruled cell (附件1/7): every line of a value that wrapped
+                page, box = cell
+                inside = [g for g in page.glyphs if box.x0 <= g.cx <= box.x1 and box.top <= g.cy <= box.bottom]
+                return "".join(_join_line(line) for line in _lines(inside)).strip(), page.number
+        if labelled:
             last = self.st.glyphs[prev.end - 1]
             h = last.bottom - last.top
             gl = [g for g in gl if g.page == last.page and last.top - 0.6 * h <= g.cy <= last.bottom + 0.6 * h]
@@ -624,6 +630,31 @@ class Reader:
         if not gl:
             return "", 0
         return _join_line(gl).strip(), gl[0].page
+
+    def _cell_right_of(self, label: G, nxt: Anchor | None) -> tuple[PageGeo, Box] | None:
+        """The ruled cell right of a label printed in a ruled cell of its own, up to the next
+        printed words on that row (a unit shares the value's cell); None off a grid."""
+        page = self.pages[label.page]
+        above = [t for t, a, b in page.hrules if a <= label.x1 <= b and t <= label.top + 0.5]
+        below = [t for t, a, b in page.hrules if a <= label.x1 <= b and t >= label.bottom - 0.5]
+        if not above or not below:
+            return None
+        top, bottom = max(above), min(below)
+        if bottom - top > 6 * (label.bottom - label.top):
+            return None
+        mid = (top + bottom) / 2
+        xs = sorted(x for x, a, b in page.vrules if a <= mid <= b and x >= label.x1 - 0.5)
+        if len(xs) < 2:
+            return None
+        x0 = xs[0]
+        x1 = next((x for x in xs[1:] if x - x0 > 2), None)
+        if x1 is None:
+            return None
+        if nxt is not None:
+            g = self.st.glyphs[nxt.start]
+            if g.page == page.number and top <= g.cy <= bottom and x0 < g.x0 < x1:
+                x1 = g.x0
+        return page, Box(x0, top, x1, bottom)
 
     # tick boxes --------------------------------------------------------------------------
     def _tick(self, i: int, an: Anchor) -> None:
