@@ -112,6 +112,38 @@ def test_bookmarks_in_article_9_order(bound):
         assert reader.get_destination_page_number(o) + 1 == result.ranges[item.number][0]
 
 
+def test_files_of_an_item_carry_the_titles_the_manifest_gives(files, tmp_path):
+    """Item 9 with two files: a title given in the manifest is the bookmark and the contents
+    line; a file without one is shown by its file name."""
+    d, f = files
+    m = manifest(tmp_path, f)
+    doc = yaml.safe_load(m.read_text(encoding="utf-8"))
+    doc["items"][9] = [{"file": str(f[9][0]), "title": "检验检测机构资质认定证书"}, str(f[9][1])]
+    m.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = bind(m, tmp_path / "out", copies=1)
+    reader = PdfReader(result.outputs[0])
+    nested = [o for o in reader.outline if isinstance(o, list)]
+    assert [o.title for o in nested[0]] == ["检验检测机构资质认定证书", "honor"]
+    assert "检验检测机构资质认定证书" in re.sub(r"\s", "", page_texts(result.outputs[0])[1])
+
+
+@pytest.mark.parametrize("entry, says", [
+    ({"title": "证书"}, "缺少 file"),
+    ({"file": "cert.jpg", "name": "证书"}, "多了 name"),
+    ({"file": "cert.jpg", "title": ""}, "标题应为文字"),
+])
+def test_a_malformed_file_entry_names_the_item(files, tmp_path, entry, says):
+    d, f = files
+    m = manifest(tmp_path, f)
+    doc = yaml.safe_load(m.read_text(encoding="utf-8"))
+    doc["items"][9] = [entry]
+    m.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        bind(m, tmp_path / "out", copies=1)
+    assert says in str(e.value) and application_items()[8].label in str(e.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_contents_numbers_are_the_real_pages(bound):
     result, out = bound
     texts = page_texts(out / "申报材料（正本）.pdf")

@@ -109,8 +109,8 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
             for i, path in enumerate(files, 1):
                 src = open_attachment(path, item.label)
                 opened.append(src.pdf)
-                part.files.append(FilePart(f"{item.number}-{i}", path.stem, f"item-{item.number}-{i}",
-                                           src, i == 1))
+                part.files.append(FilePart(f"{item.number}-{i}", manifest.title(path),
+                                           f"item-{item.number}-{i}", src, i == 1))
         elif item.annex and f"annex{item.annex}" in data:
             src = _annex_source(item, data, manifest.base_dir)
             opened.append(src.pdf)
