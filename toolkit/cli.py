@@ -212,8 +212,11 @@ def parse(paths, out, batch, jobs):
     write_outputs([(str(result.data.get("id") or "申报"), result.data)], result.problems, out, single=True)
     for p in result.problems:
         click.echo(str(p))
-    n = len(result.files)
-    click.echo(f"解析 {n} 个文件，写入 {out}。")
+    from .parse import expand
+    n = len(expand(paths))
+    parts = len([f for f in result.files if f.annex])
+    more = f"（其中读出 {parts} 份附件）" if parts > n else ""
+    click.echo(f"解析 {n} 个文件{more}，写入 {out}。")
     sys.exit(1 if has_errors(result.problems) else 0)
 
 

@@ -22,6 +22,7 @@ import pikepdf
 
 from ..datafile import load
 from ..errors import DataProblems, InputError
+from ..model.naming import PROP_DOSSIER
 from ..problems import Problem
 from ..resources import templates_dir
 from ..validate import validate
@@ -112,7 +113,9 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
                 part.files.append(FilePart(f"{item.number}-{i}", manifest.title(path),
                                            f"item-{item.number}-{i}", src, i == 1))
         elif item.annex and f"annex{item.annex}" in data:
-            src = _annex_source(item, data, manifest.base_dir)
+            # photo paths in the data are relative to the data file, wherever the manifest is
+            src = _annex_source(item, data, manifest.data_path.parent if manifest.data_path
+                                else manifest.base_dir)
             opened.append(src.pdf)
             part.files.append(FilePart(f"{item.number}-1", item.title, f"item-{item.number}-1", src, True))
         elif item.generated:
@@ -236,13 +239,14 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             target = Path(tmp) / name
             dedupe_fonts(pdf)
             _finish(pdf, cover, manifest.kind)
+            pdf.docinfo["/" + PROP_DOSSIER] = dossier_info(manifest.kind, parts, ranges)
             pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             pdf.close()
             staged.append(target)
         pkg = None
         if package:
             from .package import write_package
-            pkg = write_package(Path(tmp), staged[0], ranges, parts, data, base)
+            pkg = write_package(Path(tmp), staged[0], ranges, parts, data, base, manifest.kind)
             staged.append(pkg)
         for src in opened:
             src.close()
@@ -251,6 +255,18 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             os.replace(p, final)
             outputs.append(final)
     return Bound(outputs, total, ranges, missing, outputs[-1] if package else None)
+
+
+def dossier_info(kind: str, parts: list[Part], ranges: dict, item: int | None = None) -> str:
+    """What a bound dossier (or, with ``item``, one item cut from it) holds, for the parser:
+    each item's pages in this file, its annex number (None: not a form), and whether it is a
+    placeholder for a missing item.  JSON in the document info (``PROP_DOSSIER``)."""
+    import json
+    first = ranges[item][0] - 1 if item is not None else 0
+    items = {str(p.item.number): {"pages": [ranges[p.item.number][0] - first, ranges[p.item.number][1] - first],
+                                  "annex": p.item.annex, "missing": p.missing, "title": p.item.title}
+             for p in parts if item is None or p.item.number == item}
+    return json.dumps({"kind": kind, "items": items}, ensure_ascii=False, separators=(",", ":"))
 
 
 def dedupe_fonts(pdf: pikepdf.Pdf) -> int:

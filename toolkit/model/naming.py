@@ -20,6 +20,7 @@ from dataclasses import dataclass
 TEMPLATE_VERSION = "1"
 PROP_ANNEX = "qhsme_annex"            # custom property / info key: "annex3"
 PROP_VERSION = "qhsme_template_version"
+PROP_DOSSIER = "qhsme_dossier"        # info key of a bound dossier and its pieces: JSON, dossier_info()
 
 _NAME = re.compile(r"^a([1-7])__([a-z0-9_]+?)(?:__(\d+)__([a-z0-9_]+?))?(?:__o(\d+))?$")
 

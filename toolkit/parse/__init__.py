@@ -17,7 +17,7 @@ from .assemble import assemble
 from .sniff import DOCX, PDF, sniff
 from .values import ParsedFile, Value
 
-__all__ = ["parse_file", "parse_paths", "ParsedFile", "Value", "ParseResult"]
+__all__ = ["parse_file", "parse_files", "parse_paths", "ParsedFile", "Value", "ParseResult"]
 
 SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
@@ -64,19 +64,41 @@ def parse_file(path) -> ParsedFile:
     return pf
 
 
-def _parse_pdf(path: Path) -> ParsedFile:
+def _parse_pdf(path: Path, blob: bytes | None = None, name: str | None = None,
+               first_page: int = 1) -> ParsedFile:
+    """A PDF file, or (``blob``) PDF bytes shown as ``name`` whose pages are numbered from
+    ``first_page``: its fields, else its drawn text."""
+    import io
+
     from .pdf_form import open_form, open_pdf, read_form
-    with open_form(path) as pdf:
-        pf = read_form(pdf, str(path))
+    name = name or str(path)
+    with open_form(io.BytesIO(blob) if blob is not None else path) as pdf:
+        pf = read_form(pdf, name)
     if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
         return pf
-    reader = open_pdf(path)
+    reader = open_pdf(io.BytesIO(blob) if blob is not None else path)
     try:
         from .pdf_flat import read_flat
     except ImportError:  # pragma: no cover - flattened route not installed
         pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
         return pf
-    return read_flat(reader, str(path))
+    return read_flat(reader, name, first_page)
+
+
+def parse_files(path) -> list[ParsedFile]:
+    """One file as parsed files: itself, or each annex of a dossier this toolkit bound (its
+    pages are named in the file's document info, so the bound copy, the electronic version's
+    single PDF and its pieces all read).  Never raises for bad input."""
+    path = Path(path)
+    try:
+        if sniff(path) == PDF:
+            from .dossier import dossier_parts
+            parts = dossier_parts(path, _parse_pdf)
+            if parts is not None:
+                return parts
+    except (InputError, MemoryError):
+        pass                        # parse_file says what is wrong with the file
+    return [parse_file(path)]
 
 
 def expand(paths) -> list[Path]:
@@ -93,7 +115,7 @@ def expand(paths) -> list[Path]:
 
 def parse_paths(paths, expect: str | None = None) -> ParseResult:
     """One application's files.  ``expect``: an annex id the files must be."""
-    files = [parse_file(p) for p in expand(paths)]
+    files = [pf for p in expand(paths) for pf in parse_files(p)]
     for pf in files:
         if pf.annex is None and not pf.problems:
             pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用 fillable/ 中下载的表格填写")

@@ -80,14 +80,19 @@ def _collect(app: Application, result, nfiles: int) -> None:
 
 
 def _rename_files(result, names: dict[str, str]) -> None:
-    """Problems and sources name the file as it was inside the zip, not its temp copy."""
+    """Problems and sources name the file as it was inside the zip, not its temp copy (a part
+    of a file keeps its page range: 申报材料.pdf（第3–5页）)."""
+    def shown(f: str) -> str:
+        if f in names:
+            return names[f]
+        head, sep, pages = f.partition("（第")
+        return names[head] + sep + pages if sep and head in names else f
     for p in result.problems:
-        if p.file in names:
-            p.file = names[p.file]
+        if p.file:
+            p.file = shown(p.file)
     for k, v in list(result.sources.items()):
         f, sep, rest = v.partition("：")
-        if f in names:
-            result.sources[k] = names[f] + sep + rest
+        result.sources[k] = shown(f) + sep + rest
 
 
 def safe_extract(zpath: Path, dest: Path) -> tuple[list[Path], dict[str, str], list[Problem]]:

@@ -403,11 +403,12 @@ def _fit(obs: Reference, ref: Reference) -> tuple[float, float, float]:
 
 # --- the entry point ------------------------------------------------------------------------
 
-def read_flat(reader, file: str) -> ParsedFile:
-    """Values of a flattened or printed form of ours; problems say what could not be read."""
+def read_flat(reader, file: str, first_page: int = 1) -> ParsedFile:
+    """Values of a flattened or printed form of ours; problems say what could not be read.
+    ``first_page``: the number of the first page (pages cut from a bound dossier keep theirs)."""
     pf = ParsedFile(file=file, kind="pdf-flat")
     try:
-        pages = _open_pages(reader, file)
+        pages = _open_pages(reader, file, first_page)
     except Exception as e:
         pf.problem(f"无法读取PDF中的文字（{type(e).__name__}），{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
         return pf
@@ -454,7 +455,7 @@ def read_flat(reader, file: str) -> ParsedFile:
     return pf
 
 
-def _open_pages(reader, file: str) -> list[PageGeo]:
+def _open_pages(reader, file: str, first: int = 1) -> list[PageGeo]:
     """The pages read with qpdf's parser (``pdf_draw``), or with pdfplumber when they use
     fonts that reader does not interpret."""
     src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
@@ -463,7 +464,7 @@ def _open_pages(reader, file: str) -> list[PageGeo]:
 
         from .pdf_draw import Unsupported, page_drawing
         with pikepdf.open(src) as pdf:
-            return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, 1)]
+            return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, first)]
     except (Unsupported, ValueError, TypeError, KeyError, AttributeError, IndexError, pikepdf.PdfError):
         pass
     import logging
@@ -473,7 +474,7 @@ def _open_pages(reader, file: str) -> list[PageGeo]:
     if not isinstance(src, str):
         src.seek(0)
     with pdfplumber.open(src) as pdf:
-        return [_orient(i, *_plumber_page(p)) for i, p in enumerate(pdf.pages, 1)]
+        return [_orient(i, *_plumber_page(p)) for i, p in enumerate(pdf.pages, first)]
 
 
 def _reader_bytes(reader) -> bytes:

@@ -25,7 +25,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 def open_pdf(path) -> PdfReader:
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = PdfReader(path if hasattr(path, "read") else str(path), strict=False)
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
@@ -48,7 +48,7 @@ def open_form(path):
     """The PDF opened with qpdf (fast, C++), for reading its fields."""
     import pikepdf
     try:
-        return pikepdf.open(str(path))
+        return pikepdf.open(path if hasattr(path, "read") else str(path))
     except pikepdf.PasswordError:
         raise InputError("PDF设置了打开密码，无法读取；请取消密码后重新保存再提交", file=str(path))
     except (pikepdf.PdfError, ValueError, OSError, RecursionError) as e:

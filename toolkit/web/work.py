@@ -20,28 +20,22 @@ MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再�
 
 def parse_files(files: list[tuple[Path, str]], progress=None):
     """One application's files -> ``ParseResult``-like (validated, sources, problems); never raises."""
-    from ..parse import parse_file
+    from ..parse import parse_files as parse_one
     from ..parse.assemble import assemble
     parsed = []
     for path, shown in files:
         try:
-            pf = parse_file(path)
+            got = parse_one(path)
         except Exception as e:  # noqa: BLE001 - one file never stops the rest
             from ..parse import ParsedFile
-            pf = ParsedFile(file=str(path))
-            pf.problem(f"处理时出错（{type(e).__name__}）", fix="请把此文件发给维护人员")
-        pf.file = shown
-        for p in pf.problems:
-            p.file = shown
-        if pf.annex is None and not pf.problems:
-            pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用“下载表格”中的表格填写")
-        elif not pf.values and not pf.problems:
-            from ..model import BY_ID
-            block = BY_ID.get(pf.annex)
-            pf.problems.append(Problem(f"{block.name if block else pf.annex}中没有读出任何填写的内容（空白表格？）",
-                                       file=shown, annex=pf.annex, severity=WARNING,
-                                       fix="请确认交回的是填好并保存后的文件"))
-        parsed.append(pf)
+            got = [ParsedFile(file=str(path))]
+            got[0].problem(f"处理时出错（{type(e).__name__}）", fix="请把此文件发给维护人员")
+        for pf in got:
+            # the uploaded name, keeping what names a part of the file (（第3–5页）)
+            pf.file = shown + pf.file[len(str(path)):] if pf.file.startswith(str(path)) else shown
+            for p in pf.problems:
+                p.file = pf.file
+            parsed.append(_said_empty(pf))
         if progress:
             progress()
     validated, sources = assemble(parsed)
@@ -49,6 +43,20 @@ def parse_files(files: list[tuple[Path, str]], progress=None):
     if sources:
         data["sources"] = dict(sorted(sources.items()))
     return validated, data
+
+
+def _said_empty(pf):
+    """A file of no known annex, or with nothing filled in, says so."""
+    shown = pf.file
+    if pf.annex is None and not pf.problems:
+        pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用“下载表格”中的表格填写")
+    elif not pf.values and not pf.problems:
+        from ..model import BY_ID
+        block = BY_ID.get(pf.annex)
+        pf.problems.append(Problem(f"{block.name if block else pf.annex}中没有读出任何填写的内容（空白表格？）",
+                                   file=shown, annex=pf.annex, severity=WARNING,
+                                   fix="请确认交回的是填好并保存后的文件"))
+    return pf
 
 
 def run_check(data: dict, items=None):
@@ -325,7 +333,11 @@ def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict,
     from ..dossier.items import application_items
     numbers = [i.number for i in application_items() if i.annex is None and not i.generated]
     missing = [n for n in numbers if not item_uploads.get(n)]
-    manifest = {"kind": "application", "data": str(out / "data.json"),
+    # photo paths in the data are relative to the job folder: the binder reads them from
+    # the data file's folder, so the copy it binds from lies there
+    bind_data = job.dir / "data.json"
+    bind_data.write_bytes((out / "data.json").read_bytes())
+    manifest = {"kind": "application", "data": str(bind_data),
                 "items": {n: [str(u.path) for u in ups] for n, ups in item_uploads.items() if ups}}
     mpath = job.dir / "manifest.yaml"
     mpath.write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
