@@ -140,6 +140,18 @@ def test_annex_from_the_title_not_the_file_name(flat_pdfs, tmp_path):
     assert parse_file(p).annex == "annex4"
 
 
+def test_document_info_naming_another_annex_is_reported(flat_pdfs, tmp_path):
+    """The page title decides the annex; document info that says otherwise is pointed out."""
+    from toolkit.model.naming import PROP_ANNEX
+    path = tmp_path / "relabelled.pdf"
+    with pikepdf.open(flat_pdfs[1]["plain"]) as pdf:
+        pdf.docinfo["/" + PROP_ANNEX] = "annex3"
+        pdf.save(path)
+    pf = parse_file(path)
+    assert pf.annex == "annex1"
+    assert any("annex3" in p.message and "附件1" in p.message for p in pf.problems)
+
+
 def test_a_pdf_that_is_not_our_form(tmp_path):
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
@@ -154,13 +166,22 @@ def test_a_pdf_that_is_not_our_form(tmp_path):
     assert any("不是本工具生成的表格" in p.message for p in pf.problems)
 
 
-def test_an_image_only_scan_needs_manual_entry(tmp_path):
+@pytest.mark.parametrize("wrapped", [False, True], ids=["image", "image-in-form-xobject"])
+def test_an_image_only_scan_needs_manual_entry(tmp_path, wrapped):
+    """A page that only draws an image (also when a printer wrapped it in a form XObject)."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
     img = pdf.make_stream(b"\x80" * (20 * 20), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                           Width=20, Height=20, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
-    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
-    page.obj.Contents = pdf.make_stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q")
+    draw = b"q 500 0 0 700 40 60 cm /Im0 Do Q"
+    if wrapped:
+        form = pdf.make_stream(draw, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 595, 842],
+                               Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img)))
+        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=form))
+        page.obj.Contents = pdf.make_stream(b"/Fx0 Do")
+    else:
+        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
+        page.obj.Contents = pdf.make_stream(draw)
     path = tmp_path / "scan.pdf"
     pdf.save(path)
     pf = parse_file(path)

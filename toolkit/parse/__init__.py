@@ -70,19 +70,18 @@ def _parse_pdf(path: Path, blob: bytes | None = None, name: str | None = None,
     ``first_page``: its fields, else its drawn text."""
     import io
 
-    from .pdf_form import open_form, open_pdf, read_form
+    from .pdf_form import open_form, read_form
     name = name or str(path)
     with open_form(io.BytesIO(blob) if blob is not None else path) as pdf:
         pf = read_form(pdf, name)
-    if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
-        return pf
-    reader = open_pdf(io.BytesIO(blob) if blob is not None else path)
-    try:
-        from .pdf_flat import read_flat
-    except ImportError:  # pragma: no cover - flattened route not installed
-        pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
-        return pf
-    return read_flat(reader, name, first_page)
+        if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
+            return pf
+        try:
+            from .pdf_flat import read_flat
+        except ImportError:  # pragma: no cover - flattened route not installed
+            pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
+            return pf
+        return read_flat(pdf, name, first_page)
 
 
 def parse_files(path) -> list[ParsedFile]:

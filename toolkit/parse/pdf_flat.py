@@ -34,6 +34,8 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import pikepdf
+
 from ..model.annexes import ANNEXES
 from ..model.fields import Annex, Field, Table
 from ..model.fields import FieldType as T
@@ -403,12 +405,13 @@ def _fit(obs: Reference, ref: Reference) -> tuple[float, float, float]:
 
 # --- the entry point ------------------------------------------------------------------------
 
-def read_flat(reader, file: str, first_page: int = 1) -> ParsedFile:
-    """Values of a flattened or printed form of ours; problems say what could not be read.
+def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
+    """Values of a flattened or printed form of ours (``pdf``: opened with pikepdf); problems
+    say what could not be read.
     ``first_page``: the number of the first page (pages cut from a bound dossier keep theirs)."""
     pf = ParsedFile(file=file, kind="pdf-flat")
     try:
-        pages = _open_pages(reader, file, first_page)
+        pages = _open_pages(pdf, file, first_page)
     except Exception as e:
         pf.problem(f"无法读取PDF中的文字（{type(e).__name__}），{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
         return pf
@@ -417,7 +420,7 @@ def read_flat(reader, file: str, first_page: int = 1) -> ParsedFile:
         if sum(p.hidden for p in pages) >= 5:
             pf.problem(f"PDF是扫描件，文字只是识别（OCR）出的隐藏文字层，不能可靠读取，{MANUAL}",
                        fix="请提交本工具表格填写后保存（或打印成）的PDF")
-        elif any(p.marks or p.rects for p in pages) or _has_images(reader):
+        elif any(p.marks or p.rects for p in pages) or _has_images(pdf):
             pf.problem(f"PDF是扫描件或图片，没有可读取的文字，{MANUAL}", fix="请提交本工具表格填写后保存（或打印成）的PDF")
         else:
             pf.problem(f"PDF中没有文字，{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
@@ -438,7 +441,7 @@ def read_flat(reader, file: str, first_page: int = 1) -> ParsedFile:
         return pf
     pf.annex = annex.id
     from .pdf_form import annex_from_info
-    said = annex_from_info(reader)
+    said = annex_from_info(pdf)
     if said and said != annex.id:
         pf.problem(f"文件信息标注为{said}，但页面标题是{annex.name}；已按页面标题读取", severity=WARNING,
                    fix="请确认提交的是正确的附件")
@@ -455,38 +458,33 @@ def read_flat(reader, file: str, first_page: int = 1) -> ParsedFile:
     return pf
 
 
-def _open_pages(reader, file: str, first: int = 1) -> list[PageGeo]:
-    """The pages read with qpdf's parser (``pdf_draw``), or with pdfplumber when they use
-    fonts that reader does not interpret."""
-    src = file if Path(file).is_file() else io.BytesIO(_reader_bytes(reader))
+def _open_pages(pdf, file: str, first: int = 1) -> list[PageGeo]:
+    """The pages of ``pdf`` (pikepdf) read with qpdf's parser (``pdf_draw``), or with
+    pdfplumber when they use fonts that reader does not interpret."""
+    from .pdf_draw import Unsupported, page_drawing
     try:
-        import pikepdf
-
-        from .pdf_draw import Unsupported, page_drawing
-        with pikepdf.open(src) as pdf:
-            return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, first)]
+        return [_orient(i, *page_drawing(p)) for i, p in enumerate(pdf.pages, first)]
     except (Unsupported, ValueError, TypeError, KeyError, AttributeError, IndexError, pikepdf.PdfError):
         pass
     import logging
 
     import pdfplumber
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    if not isinstance(src, str):
+    if Path(file).is_file():
+        src = file
+    else:
+        src = io.BytesIO()
+        pdf.save(src)
         src.seek(0)
-    with pdfplumber.open(src) as pdf:
-        return [_orient(i, *_plumber_page(p)) for i, p in enumerate(pdf.pages, first)]
+    with pdfplumber.open(src) as plumber:
+        return [_orient(i, *_plumber_page(p)) for i, p in enumerate(plumber.pages, first)]
 
 
-def _reader_bytes(reader) -> bytes:
-    stream = reader.stream
-    stream.seek(0)
-    return stream.read()
-
-
-def _has_images(reader) -> bool:
+def _has_images(pdf) -> bool:
+    """Whether any page draws an image, also inside form XObjects (a scan wrapped by a printer)."""
     try:
-        return any(page.images for page in reader.pages)
-    except Exception:
+        return any(len(page.get_images()) for page in pdf.pages)
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return False
 
 

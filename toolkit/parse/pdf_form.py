@@ -3,16 +3,11 @@
 Acrobat, Foxit, browsers, pypdf, PyPDFForm and pdftk all store the value in
 /V; their drawn appearances differ and are never read.  Repairs: text stored
 as UTF-8 without a BOM or as GBK bytes; a tick box with /AS but no /V; radio
-values as names or strings.  Fields are read with qpdf (pikepdf), several
-times faster than a pure-Python parser; pypdf opens the file only for the
-flattened route.
+values as names or strings.  The file is opened once, with qpdf (pikepdf),
+several times faster than a pure-Python parser; the flattened route reads the
+same open document.
 """
 from __future__ import annotations
-
-import logging
-
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ..errors import InputError
 from ..model.naming import PROP_ANNEX, parse_name
@@ -20,32 +15,8 @@ from .values import ParsedFile, Value
 
 MAX_FIELDS = 5000           # a form of ours has < 1,000; more is not our form
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-
-def open_pdf(path) -> PdfReader:
-    try:
-        reader = PdfReader(path if hasattr(path, "read") else str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise InputError("PDF设置了打开密码，无法读取；请取消密码后重新保存再提交", file=str(path))
-        len(reader.pages)
-    except InputError:
-        raise
-    except FileNotDecryptedError:
-        raise InputError("PDF设置了打开密码，无法读取；请取消密码后重新保存再提交", file=str(path))
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as e:
-        raise InputError(f"PDF文件已损坏或不完整，无法读取（{type(e).__name__}）；请重新导出后提交",
-                         file=str(path))
-    return reader
-
-
 def open_form(path):
-    """The PDF opened with qpdf (fast, C++), for reading its fields."""
+    """The PDF opened with qpdf (fast, C++): a path, or a binary file object."""
     import pikepdf
     try:
         return pikepdf.open(path if hasattr(path, "read") else str(path))
