@@ -65,6 +65,24 @@ def test_the_electronic_version_parses_without_errors(bound, good_data, tmp_path
     assert not [p for p in app.problems if p.severity == ERROR], app.problems
     for a in ANNEXES:
         assert without_photos(app.data[a]) == without_photos(good_data[a]), a
+    # the pieces repeat the bound copy's pages: read once, said once
+    said = [p.message for p in app.problems]
+    assert sum("分项文件与装订本内容相同" in m for m in said) == 1
+    assert sum("不是表格" in m for m in said) == 1
+    assert len(said) == len(set(said)), said
+
+
+def test_pieces_alone_are_read_one_by_one(bound, good_data, tmp_path):
+    """Without the bound copy, each piece is read: the annexes from theirs, the rest noted."""
+    with zipfile.ZipFile(bound.package) as z:
+        for name in z.namelist():
+            if name.startswith("分项材料/"):
+                (tmp_path / name.split("/")[1]).write_bytes(z.read(name))
+    result = parse_paths([tmp_path])
+    assert not [p for p in result.problems if p.severity == ERROR], result.problems
+    for a in ANNEXES:
+        assert without_photos(result.data[a]) == without_photos(good_data[a]), a
+    assert sum("不是表格" in p.message for p in result.problems) == 6
 
 
 def test_a_piece_that_is_not_a_form_says_so(bound, tmp_path):

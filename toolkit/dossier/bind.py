@@ -224,6 +224,7 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cover = cover_info(data, manifest)
+    ident = dossier_id(manifest.kind, data)
     base = KIND_TITLES[manifest.kind].lstrip("（半）") if manifest.kind != "report" else "总结报告材料"
     outputs: list[Path] = []
     ranges: dict = {}
@@ -239,14 +240,14 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             target = Path(tmp) / name
             dedupe_fonts(pdf)
             _finish(pdf, cover, manifest.kind)
-            pdf.docinfo["/" + PROP_DOSSIER] = dossier_info(manifest.kind, parts, ranges)
+            pdf.docinfo["/" + PROP_DOSSIER] = dossier_info(manifest.kind, parts, ranges, ident)
             pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             pdf.close()
             staged.append(target)
         pkg = None
         if package:
             from .package import write_package
-            pkg = write_package(Path(tmp), staged[0], ranges, parts, data, base, manifest.kind)
+            pkg = write_package(Path(tmp), staged[0], ranges, parts, data, base, manifest.kind, ident)
             staged.append(pkg)
         for src in opened:
             src.close()
@@ -257,7 +258,15 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
     return Bound(outputs, total, ranges, missing, outputs[-1] if package else None)
 
 
-def dossier_info(kind: str, parts: list[Part], ranges: dict, item: int | None = None) -> str:
+def dossier_id(kind: str, data: dict) -> str:
+    """The same for every copy of one dossier and the pieces cut from it."""
+    import hashlib
+    import json
+    blob = json.dumps([kind, data], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def dossier_info(kind: str, parts: list[Part], ranges: dict, ident: str, item: int | None = None) -> str:
     """What a bound dossier (or, with ``item``, one item cut from it) holds, for the parser:
     each item's pages in this file, its annex number (None: not a form), and whether it is a
     placeholder for a missing item.  JSON in the document info (``PROP_DOSSIER``)."""
@@ -266,7 +275,8 @@ def dossier_info(kind: str, parts: list[Part], ranges: dict, item: int | None = 
     items = {str(p.item.number): {"pages": [ranges[p.item.number][0] - first, ranges[p.item.number][1] - first],
                                   "annex": p.item.annex, "missing": p.missing, "title": p.item.title}
              for p in parts if item is None or p.item.number == item}
-    return json.dumps({"kind": kind, "items": items}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"kind": kind, "id": ident, "whole": item is None, "items": items},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def dedupe_fonts(pdf: pikepdf.Pdf) -> int:

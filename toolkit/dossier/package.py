@@ -20,7 +20,8 @@ from .bind import dossier_info
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base: str, kind: str) -> Path:
+def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base: str, kind: str,
+                  ident: str) -> Path:
     out = tmp / f"{base}（电子版）.zip"
     index = [f"{base}（电子版）", "", f"{base}.pdf  装订本（共{_pages(bound)}页）", ""]
     with pikepdf.open(bound) as pdf, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -30,7 +31,7 @@ def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base:
             name = f"分项材料/{part.item.number:02d}-{_safe(part.item.title)}.pdf"
             piece = pikepdf.new()
             piece.pages.extend(pdf.pages[first - 1:last])
-            piece.docinfo["/" + PROP_DOSSIER] = dossier_info(kind, parts, ranges, part.item.number)
+            piece.docinfo["/" + PROP_DOSSIER] = dossier_info(kind, parts, ranges, ident, part.item.number)
             buf = io.BytesIO()
             piece.save(buf, compress_streams=True)
             _add(z, name, buf.getvalue())

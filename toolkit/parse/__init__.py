@@ -114,7 +114,8 @@ def expand(paths) -> list[Path]:
 
 def parse_paths(paths, expect: str | None = None) -> ParseResult:
     """One application's files.  ``expect``: an annex id the files must be."""
-    files = [pf for p in expand(paths) for pf in parse_files(p)]
+    from .dossier import drop_pieces_of_whole
+    files = drop_pieces_of_whole([pf for p in expand(paths) for pf in parse_files(p)])
     for pf in files:
         if pf.annex is None and not pf.problems:
             pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用 fillable/ 中下载的表格填写")

@@ -38,7 +38,8 @@ def parse_files(files: list[tuple[Path, str]], progress=None):
             parsed.append(_said_empty(pf))
         if progress:
             progress()
-    validated, sources = assemble(parsed)
+    from ..parse.dossier import drop_pieces_of_whole
+    validated, sources = assemble(drop_pieces_of_whole(parsed))
     data = dict(validated.data)
     if sources:
         data["sources"] = dict(sorted(sources.items()))
