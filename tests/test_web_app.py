@@ -16,7 +16,7 @@ from toolkit.web import create_app
 from toolkit.web.grouping import BadName, Upload, group, name_parts
 from toolkit.web.server import is_loopback
 
-from web_support import csrf, download, filled_annexes, wait_done
+from web_support import SAMPLES, csrf, download, filled_annexes, wait_done
 
 
 @pytest.fixture
@@ -97,6 +97,22 @@ def test_batch_groups_by_folder_and_goes_on_past_a_corrupt_file(client, docx_ann
     assert [a["id"] for a in doc["applications"]] == ["西宁平台"]
     assert doc["applications"][0]["check"]["format"] == "qhsme-check/1"
     assert client.get(loc + "/nothing").status_code == 404
+
+
+def test_an_electronic_dossier_zip_is_read_from_its_bound_copy(tmp_path):
+    """The 电子版 zip this toolkit binds, uploaded as is: one unit (its 分项材料/ folder is not
+    another), annexes 1-5 read, no errors, the pieces and the certificates each said once."""
+    from toolkit.dossier.bind import bind
+    from toolkit.web.work import parse_files
+    bound = bind(SAMPLES / "dossier.yaml", tmp_path / "bound", copies=1, package=True)
+    apps = group([Upload(bound.package, "西宁平台.zip")], tmp_path / "scratch")
+    assert [a.id for a in apps] == ["西宁平台"]
+    validated, data = parse_files(apps[0].files)
+    assert all(f"annex{n}" in data for n in range(1, 6))
+    assert not [p for p in validated.problems if p.severity == "错误"], validated.problems
+    said = [p.message for p in validated.problems]
+    assert sum("分项文件与装订本内容相同" in m for m in said) == 1
+    assert sum("不是表格" in m for m in said) == 1
 
 
 def test_zip_with_folders_is_one_application_per_folder(tmp_path):

@@ -18,6 +18,8 @@ from ..model.naming import PROP_DOSSIER
 from .bind import dossier_info
 
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+PIECES_DIR = "分项材料"       # each item's pages; beside the bound PDF, part of the same dossier
+DATA_DIR = "数据"
 
 
 def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base: str, kind: str,
@@ -28,7 +30,7 @@ def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base:
         _add(z, f"{base}.pdf", bound.read_bytes())
         for part in parts:
             first, last = ranges[part.item.number]
-            name = f"分项材料/{part.item.number:02d}-{_safe(part.item.title)}.pdf"
+            name = f"{PIECES_DIR}/{part.item.number:02d}-{_safe(part.item.title)}.pdf"
             piece = pikepdf.new()
             piece.pages.extend(pdf.pages[first - 1:last])
             piece.docinfo["/" + PROP_DOSSIER] = dossier_info(kind, parts, ranges, ident, part.item.number)
@@ -38,9 +40,9 @@ def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base:
             state = "（缺，占位页）" if part.missing else ""
             index.append(f"{name}  第{first}–{last}页{state}")
         clean = {k: v for k, v in data.items() if k != "sources"}
-        _add(z, "数据/申报数据.json", json.dumps(clean, ensure_ascii=False, indent=2).encode("utf-8"))
-        _add(z, "数据/申报数据.xlsx", xlsx_bytes([(str(data.get("id") or "申报"), clean)]))
-        index += ["数据/申报数据.json  申报数据（JSON）", "数据/申报数据.xlsx  申报数据（Excel）"]
+        _add(z, f"{DATA_DIR}/申报数据.json", json.dumps(clean, ensure_ascii=False, indent=2).encode("utf-8"))
+        _add(z, f"{DATA_DIR}/申报数据.xlsx", xlsx_bytes([(str(data.get("id") or "申报"), clean)]))
+        index += [f"{DATA_DIR}/申报数据.json  申报数据（JSON）", f"{DATA_DIR}/申报数据.xlsx  申报数据（Excel）"]
         _add(z, "目录.txt", ("\r\n".join(index) + "\r\n").encode("utf-8-sig"))
     return out
 

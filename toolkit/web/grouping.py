@@ -5,6 +5,8 @@ the browser sent is kept only to be shown.  Grouping:
 
 - a ``.zip`` is its own application, or one application per top-level folder
   when its members sit in folders (a common enclosing folder is looked through);
+  the folders of an electronic dossier (分项材料/, 数据/) stay with the bound PDF
+  beside them;
 - loose files are grouped by the folder they came from (the relative path a
   folder upload sends), looking through the folder the user picked;
 - loose files without a folder are one application.
@@ -78,9 +80,10 @@ def _keys(dirs: list[list[str]], fallback: str) -> list[str]:
             if len(set(level)) != 1:
                 break
             common.append(level[0])
+    from ..dossier.package import DATA_DIR, PIECES_DIR
     out = []
     for d in dirs:
-        if len(d) > len(common):
+        if len(d) > len(common) and d[len(common)] not in (PIECES_DIR, DATA_DIR):
             out.append(d[len(common)])
         else:
             out.append(common[-1] if common else fallback)
