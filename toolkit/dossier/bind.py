@@ -84,16 +84,12 @@ def _fonts(text: str):
     """(@font-face CSS, font-family, URL fetcher) for the generated pages: the forms' serif
     font, plus a tiny font for characters outside it (堃, 𠀀) found in ``text``."""
     from ..pdfform import fonts as F
-    from ..pdfform.html import RARE_URL, Fetcher
+    from ..pdfform.html import RARE_URL, Fetcher, font_faces
     fs = F.fonts()
     rare_chars = F.missing(text, fs.serif)
-    css = f"@font-face {{ font-family: {F.SERIF_FAMILY}; src: url({fs.serif.as_uri()}); }}\n"
-    family = F.SERIF_FAMILY
-    if rare_chars:
-        css += f"@font-face {{ font-family: QhsmeRareDossier; src: url({RARE_URL}); }}\n"
-        family += ", QhsmeRareDossier"
+    faces = [(F.SERIF_FAMILY, fs.serif.as_uri())] + ([(F.RARE_FAMILY, RARE_URL)] if rare_chars else [])
     fetcher = Fetcher({fs.serif}, F.rare_font(rare_chars) if rare_chars else None)
-    return css, family, fetcher
+    return font_faces(faces), ", ".join(family for family, _ in faces), fetcher
 
 
 def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
@@ -273,7 +269,7 @@ def dossier_info(kind: str, parts: list[Part], ranges: dict, ident: str, item: i
     import json
     first = ranges[item][0] - 1 if item is not None else 0
     items = {str(p.item.number): {"pages": [ranges[p.item.number][0] - first, ranges[p.item.number][1] - first],
-                                  "annex": p.item.annex, "missing": p.missing, "title": p.item.title}
+                                  "annex": p.item.annex, "missing": p.missing, "label": p.item.label}
              for p in parts if item is None or p.item.number == item}
     return json.dumps({"kind": kind, "id": ident, "whole": item is None, "items": items},
                       ensure_ascii=False, separators=(",", ":"))

@@ -41,63 +41,65 @@ class ParseResult:
 
 
 def parse_file(path) -> ParsedFile:
-    """One file; never raises for bad input: the problem is in ``.problems``."""
-    path = Path(path)
-    name = str(path)
-    try:
-        kind = sniff(path)
-        if kind == PDF:
-            return _parse_pdf(path)
-        if kind == DOCX:
-            from .docx import read_docx
-            return read_docx(path)
-    except InputError as e:
-        pf = ParsedFile(file=name)
-        pf.problem(e.message)
-        return pf
-    except MemoryError:
-        pf = ParsedFile(file=name)
-        pf.problem("文件过大或结构异常，读取时超出内存限制", fix="请重新导出后提交")
-        return pf
-    pf = ParsedFile(file=name)
-    pf.problem("无法识别的文件")
-    return pf
-
-
-def _parse_pdf(path: Path, blob: bytes | None = None, name: str | None = None,
-               first_page: int = 1) -> ParsedFile:
-    """A PDF file, or (``blob``) PDF bytes shown as ``name`` whose pages are numbered from
-    ``first_page``: its fields, else its drawn text."""
-    import io
-
-    from .pdf_form import open_form, read_form
-    name = name or str(path)
-    with open_form(io.BytesIO(blob) if blob is not None else path) as pdf:
-        pf = read_form(pdf, name)
-        if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
-            return pf
-        try:
-            from .pdf_flat import read_flat
-        except ImportError:  # pragma: no cover - flattened route not installed
-            pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
-            return pf
-        return read_flat(pdf, name, first_page)
+    """One file as one result; never raises for bad input: the problem is in ``.problems``.
+    (A bound dossier is read as one document here; ``parse_files`` splits it.)"""
+    return _parse(Path(path), split=False)[0]
 
 
 def parse_files(path) -> list[ParsedFile]:
     """One file as parsed files: itself, or each annex of a dossier this toolkit bound (its
     pages are named in the file's document info, so the bound copy, the electronic version's
     single PDF and its pieces all read).  Never raises for bad input."""
-    path = Path(path)
+    return _parse(Path(path), split=True)
+
+
+def _parse(path: Path, split: bool) -> list[ParsedFile]:
+    name = str(path)
     try:
-        if sniff(path) == PDF:
+        kind = sniff(path)
+        if kind == PDF:
+            return _parse_pdf(path, split)
+        if kind == DOCX:
+            from .docx import read_docx
+            return [read_docx(path)]
+    except InputError as e:
+        pf = ParsedFile(file=name)
+        pf.problem(e.message)
+        return [pf]
+    except MemoryError:
+        pf = ParsedFile(file=name)
+        pf.problem("文件过大或结构异常，读取时超出内存限制", fix="请重新导出后提交")
+        return [pf]
+    pf = ParsedFile(file=name)
+    pf.problem("无法识别的文件")
+    return [pf]
+
+
+def _parse_pdf(path: Path, split: bool) -> list[ParsedFile]:
+    """The PDF opened once: a bound dossier's annexes (``split``), or the file itself."""
+    from .pdf_form import open_form
+    with open_form(path) as pdf:
+        if split:
             from .dossier import dossier_parts
-            parts = dossier_parts(path, _parse_pdf)
+            parts = dossier_parts(pdf, str(path), _read_pdf)
             if parts is not None:
                 return parts
-    except (InputError, MemoryError):
-        pass                        # parse_file says what is wrong with the file
-    return [parse_file(path)]
+        return [_read_pdf(pdf, str(path))]
+
+
+def _read_pdf(pdf, name: str, first_page: int = 1) -> ParsedFile:
+    """An open PDF (pikepdf) shown as ``name``, its pages numbered from ``first_page``: its
+    fields, else its drawn text."""
+    from .pdf_form import read_form
+    pf = read_form(pdf, name)
+    if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
+        return pf
+    try:
+        from .pdf_flat import read_flat
+    except ImportError:  # pragma: no cover - flattened route not installed
+        pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
+        return pf
+    return read_flat(pdf, name, first_page)
 
 
 def expand(paths) -> list[Path]:

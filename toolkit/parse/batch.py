@@ -85,8 +85,10 @@ def _rename_files(result, names: dict[str, str]) -> None:
     def shown(f: str) -> str:
         if f in names:
             return names[f]
-        head, sep, pages = f.partition("（第")
-        return names[head] + sep + pages if sep and head in names else f
+        for temp, name in names.items():
+            if f.startswith(temp):
+                return name + f[len(temp):]
+        return f
     for p in result.problems:
         if p.file:
             p.file = shown(p.file)

@@ -8,18 +8,17 @@ file name or the contents page.
 """
 from __future__ import annotations
 
-import io
 import json
-from pathlib import Path
 
 from ..model.naming import PROP_DOSSIER
 from ..problems import WARNING
-from ..regulation import cn_number
 from .values import ParsedFile
+
+PAGES = "（第{first}–{last}页）"      # after the file name: the pages of the bound copy read
 
 
 def dossier_info(pdf) -> tuple[dict, tuple[str, bool]] | None:
-    """(``{item number: {pages, annex, missing, title}}``, (dossier id, whole?)) of a bound
+    """(``{item number: {pages, annex, missing, label}}``, (dossier id, whole?)) of a bound
     dossier or a piece of one, or None."""
     try:
         raw = pdf.docinfo.get("/" + PROP_DOSSIER)
@@ -37,42 +36,36 @@ def dossier_info(pdf) -> tuple[dict, tuple[str, bool]] | None:
         return None
 
 
-def dossier_parts(path: Path, parse_pdf) -> list[ParsedFile] | None:
-    """Each annex of the dossier at ``path`` parsed by ``parse_pdf(path, blob, name, first)``, and a
-    note naming the items that are not forms; None when ``path`` is not a bound dossier."""
+def dossier_parts(pdf, file: str, read) -> list[ParsedFile] | None:
+    """Each annex of the dossier ``pdf`` (pikepdf, shown as ``file``) read by
+    ``read(piece, name, first_page)`` from its own pages, and a note naming the items that
+    are not forms; None when ``pdf`` is not a bound dossier."""
     import pikepdf
-
-    from .pdf_form import open_form
-    with open_form(path) as pdf:
-        found = dossier_info(pdf)
-        if not found or not found[0]:
-            return None
-        items, ident = found
-        out: list[ParsedFile] = []
-        skipped: list[str] = []
-        whole = len(items) > 1
-        for number, it in sorted(items.items()):
-            label = f"（{cn_number(number)}）{it.get('title', '')}"
-            first, last = it["pages"]
-            if it.get("missing"):
-                skipped.append(f"{label}（缺，占位页）")
-                continue
-            if not it.get("annex"):
-                skipped.append(label)
-                continue
+    found = dossier_info(pdf)
+    if not found or not found[0]:
+        return None
+    items, ident = found
+    out: list[ParsedFile] = []
+    skipped: list[str] = []
+    for it in (items[n] for n in sorted(items)):
+        first, last = it["pages"]
+        label = str(it.get("label", ""))
+        if it.get("missing"):
+            skipped.append(f"{label}（缺，占位页）")
+        elif not it.get("annex"):
+            skipped.append(label)
+        else:
             piece = pikepdf.new()
             piece.pages.extend(pdf.pages[first - 1:last])
-            buf = io.BytesIO()
-            piece.save(buf)
-            name = f"{path}（第{first}–{last}页）" if whole else str(path)
-            out.append(parse_pdf(path, buf.getvalue(), name, first))
+            out.append(read(piece, f"{file}{PAGES.format(first=first, last=last)}" if ident[1] else file,
+                            first))
     if skipped:
-        note = ParsedFile(file=str(path), kind="dossier")
+        note = ParsedFile(file=file, kind="dossier")
         note.problem(f"装订材料中的{'、'.join(skipped)}不是表格，未解析", severity=WARNING,
                      fix="这些材料请人工审阅")
         out.append(note)
     for pf in out:
-        pf.dossier = ident
+        pf.dossier = (*ident, file)
     return out
 
 
@@ -88,7 +81,7 @@ def drop_pieces_of_whole(files: list[ParsedFile]) -> list[ParsedFile]:
             kept.append(pf)
     for ident, names in dropped.items():
         whole = wholes[ident]
-        note = ParsedFile(file=whole.file.split("（第")[0], kind="dossier", dossier=whole.dossier)
+        note = ParsedFile(file=whole.dossier[2], kind="dossier", dossier=whole.dossier)
         note.problem(f"同一份装订材料的{len(names)}个分项文件与装订本内容相同，已按装订本读取",
                      severity=WARNING)
         kept.append(note)

@@ -24,7 +24,7 @@ class ParsedFile:
     values: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     has_fields: bool = False        # a PDF with form fields (ours or not)
-    dossier: tuple[str, bool] | None = None    # from a bound dossier: (its id, the whole of it?)
+    dossier: tuple[str, bool, str] | None = None   # from a bound dossier: (its id, the whole?, file)
 
     def problem(self, message: str, fix: str = "", **where) -> None:
         self.problems.append(Problem(message, fix=fix, file=self.file, annex=where.pop("annex", self.annex),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import atexit
 import logging
-import threading
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -112,6 +112,11 @@ def render_html(annex: Annex, data: dict | None = None, base_dir=None,
     return html, Fetcher(allowed, rare), page
 
 
+def font_faces(faces: list[tuple[str, str]]) -> str:
+    """@font-face rules for (family, URL) pairs."""
+    return "".join(f'@font-face {{ font-family: "{family}"; src: url("{url}"); }}\n' for family, url in faces)
+
+
 _SHARED = threading.local()     # .sheets: {font files: (font configuration, stylesheets)}
 
 
@@ -143,9 +148,7 @@ def stylesheets(rare: bytes | None = None) -> tuple[object, list]:
     if rare is not None:
         faces.append((F.RARE_FAMILY, RARE_URL))
     font_config = FontConfiguration()
-    sheets = [CSS(string="".join(f'@font-face {{ font-family: "{family}"; src: url("{url}"); }}\n'
-                                 for family, url in faces),
-                  font_config=font_config, url_fetcher=fetcher),
+    sheets = [CSS(string=font_faces(faces), font_config=font_config, url_fetcher=fetcher),
               CSS(filename=str(css), font_config=font_config, url_fetcher=fetcher)]
     if rare is None:
         shared[key] = (font_config, sheets)

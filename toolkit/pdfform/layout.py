@@ -356,9 +356,10 @@ def _headed(g: Grid, prefix: str) -> Grid:
 
 
 def _group(text: str, cells: list[Cell], line_mm: float) -> Frame:
-    """合作资源 | 签订合作协议的单位 · 其他合作单位, each label over its box."""
-    widths = [_text_mm(text)] + [-1.0] * len(cells)
-    first = [FCell("label", text, rowspan=2)] + [FCell("head", c.label or "") for c in cells]
+    """合作资源 | 签订合作协议的单位 · 其他合作单位, each label over its box (no group label
+    cell when the words before are missing)."""
+    widths = ([_text_mm(text)] if text else []) + [-1.0] * len(cells)
+    first = ([FCell("label", text, rowspan=2)] if text else []) + [FCell("head", c.label or "") for c in cells]
     boxes = [FCell("value", input=c.inputs[0]) for c in cells]
     return Frame(_percent(widths, line_mm), [first, boxes])
 
