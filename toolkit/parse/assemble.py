@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import BY_ID, FieldType, Table
+from ..model.naming import join_parts
 from ..normalize import is_empty, is_tick
 from ..problems import Problem
 from ..validate import FORMAT, Validated, validate
-from .values import ParsedFile
+from .values import ParsedFile, Value
 
 
 def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
@@ -26,7 +27,7 @@ def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
 
     for pf in files:
         problems.extend(pf.problems)
-        for v in pf.values:
+        for v in _joined(pf.values):
             n = v.name
             block = BY_ID.get(n.annex)
             if block is None:
@@ -75,6 +76,31 @@ def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
             p.file, p.source = _file_for(p, sources)
     result.problems[:0] = problems
     return result, sources
+
+
+def _joined(values: list[Value]) -> list[Value]:
+    """Values with the blanks of a date printed in parts (year, month, day fields) made one
+    value, located at its first blank; parts all empty make no value."""
+    out: list[Value] = []
+    parts: dict = {}
+    for v in values:
+        if v.name.part is None:
+            out.append(v)
+            continue
+        whole = v.name.whole
+        if whole not in parts:
+            parts[whole] = ({}, v.source)
+            out.append(whole)            # placeholder keeps the order of the form
+        if not is_empty(v.raw):
+            parts[whole][0][v.name.part] = str(v.raw)
+    result = []
+    for v in out:
+        if isinstance(v, Value):
+            result.append(v)
+        elif parts[v][0]:
+            got, source = parts[v]
+            result.append(Value(v, join_parts(got), source))
+    return result
 
 
 def _ticked(raw) -> bool:
