@@ -29,7 +29,6 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from dataclasses import field as dc_field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -41,63 +40,13 @@ from ..model.fields import Annex, Field, Table
 from ..model.fields import FieldType as T
 from ..model.naming import FieldName, parse_name
 from ..problems import WARNING
+from .geometry import Box, G, PageGeo
 from .values import ParsedFile, Value
 
 PAD = 2.0            # points between a drawn box's edge and its text (pdfform.appearance.PAD)
 TICK_GLYPHS = frozenset("√✓✔☑☒■●◉✗✘×Xx")
 _CID = re.compile(r"^\(cid:\d+\)$")
 MANUAL = "需要人工录入"
-
-
-@dataclass(slots=True)
-class G:
-    """A glyph, upright, in the form's points (after the fit)."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    page: int
-    line: int = -1
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-
-@dataclass(slots=True)
-class Box:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @property
-    def w(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def h(self) -> float:
-        return self.bottom - self.top
-
-
-@dataclass
-class PageGeo:
-    number: int                                   # 1-based
-    turn: int                                     # quarter turns applied
-    glyphs: list[G] = dc_field(default_factory=list)
-    hrules: list[tuple[float, float, float]] = dc_field(default_factory=list)   # (t, x0, x1)
-    vrules: list[tuple[float, float, float]] = dc_field(default_factory=list)   # (x, t0, t1)
-    rects: list[Box] = dc_field(default_factory=list)
-    marks: list[Box] = dc_field(default_factory=list)      # curves: drawn ticks
-    ticks: list[G] = dc_field(default_factory=list)        # glyphs that are ticks (√)
-    hidden: int = 0                                        # invisible glyphs (OCR layer)
 
 
 # --- reading the pages ------------------------------------------------------------------------
