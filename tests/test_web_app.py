@@ -310,3 +310,14 @@ def test_a_blank_form_returned_is_pointed_out(tmp_path):
     write_blank(3, p)
     validated, data = parse_files([(p, "单位/附件3.docx")])
     assert any("没有读出任何填写的内容" in x.message and x.file == "单位/附件3.docx" for x in validated.problems)
+
+
+def test_self_check_refuses_a_yaml_alias_bomb_at_once(client):
+    import time
+    from test_datafile_yaml import alias_bomb
+    t = time.perf_counter()
+    r = _post(client, [(io.BytesIO(alias_bomb().encode()), "申报数据.yaml")], field="data", page="/self")
+    html = wait_done(client, r.headers["Location"], timeout=5)
+    assert time.perf_counter() - t < 0.5
+    assert "不允许使用锚点" in html and "申报数据.yaml" in html
+    assert client.get("/").status_code == 200

@@ -13,6 +13,27 @@ from .errors import InputError
 MAX_BYTES = 50 * 1024 * 1024
 
 
+class _Refused(yaml.YAMLError):
+    """An anchor or alias in a data file (refused: nested aliases expand exponentially)."""
+
+    def __init__(self, what: str, mark):
+        self.problem, self.problem_mark = what, mark
+        super().__init__(what)
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors (&name) and aliases (*name): a data file never needs them, and a
+    few hundred bytes of nested aliases would expand to billions of values (a "YAML bomb")."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"使用了别名（*{event.anchor}）", event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(f"使用了锚点（&{event.anchor}）", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -43,9 +64,13 @@ def load(path) -> dict:
         if p.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader without aliases
     except json.JSONDecodeError as e:
         raise InputError(f"JSON格式错误：第{e.lineno}行第{e.colno}列，{e.msg}", file=str(path))
+    except _Refused as e:
+        m = e.problem_mark
+        raise InputError(f"YAML第{m.line + 1}行第{m.column + 1}列{e.problem}：数据文件中不允许使用锚点（&）和别名（*），"
+                         "未读取；请把每个值直接写出", file=str(path))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
