@@ -1,7 +1,9 @@
 """A wheel (not an editable install) finds its data from any working directory."""
 import subprocess
 import sys
+import sysconfig
 import venv
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +17,15 @@ def installed(tmp_path_factory):
                     "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True)
     wheel = next((tmp / "dist").glob("qhsme-*.whl"))
     env = tmp / "venv"
-    # dependencies come from this interpreter's site-packages; the package itself from the wheel
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env)
+    # The dependencies come from the site-packages of the interpreter running the tests (the
+    # README's venv, not its base Python, which may have none of them), listed in a .pth file
+    # so they come after the venv's own site-packages; the package itself from the wheel.
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env)
     py = env / "bin" / "python"
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    deps = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (Path(site) / "test_runner_deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q",
                     str(wheel)], check=True)
     return py, tmp
