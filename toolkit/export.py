@@ -2,22 +2,60 @@
 repeating table (one row per table row, with the application's id), and an
 issues sheet.  Ids, phone numbers and postcodes are stored as text so Excel
 keeps every digit; numbers stay numbers.
+
+What came from an applicant is never live in the clerk's spreadsheet: every text cell is
+stored as text (a value like ``=HYPERLINK(…)`` or a folder named ``=1+2`` is shown, never
+computed), the CSV quotes a leading = + - @ tab or CR with ``'`` (OWASP, CSV injection), and
+a character XML cannot hold is written as "□", so no output ever fails.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .model import BLOCKS, Field, FieldType
+from .normalize import MISSING_CHAR
 from .problems import Problem
 
 TEXT_TYPES = {FieldType.PHONE, FieldType.POSTCODE, FieldType.TEXT, FieldType.MULTILINE, FieldType.DATE,
               FieldType.EMAIL, FieldType.URL, FieldType.CHOICE, FieldType.IMAGE}
 ISSUE_COLUMNS = ("文件", "附件", "行", "字段", "栏目", "问题", "处理建议", "类别", "位置")
 APP_ID = "申报编号"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")      # what a spreadsheet may take for a formula
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")   # not XML 1.0
+
+
+def _writable(v):
+    return _UNWRITABLE.sub(MISSING_CHAR, v) if isinstance(v, str) else v
+
+
+class _TextWorksheet(Worksheet):
+    """A sheet whose appended strings are text cells, never formulas, and XML-safe."""
+
+    def append(self, iterable):
+        values = [_writable(v) for v in iterable]
+        super().append(values)
+        row = self._current_row
+        for col, v in enumerate(values, 1):
+            if isinstance(v, str):
+                cell = self.cell(row, col)
+                cell.data_type = "s"
+                if v.startswith(FORMULA_START):
+                    cell.quotePrefix = True     # stays text when the clerk edits the cell
+
+
+class _TextWorkbook(Workbook):
+    """Every sheet made by ``create_sheet`` (ours and the web page's) is a ``_TextWorksheet``."""
+
+    def create_sheet(self, title=None, index=None):
+        ws = _TextWorksheet(parent=self, title=title)
+        self._add_sheet(sheet=ws, index=index)
+        return ws
 
 
 def _cell_value(f: Field, v):
@@ -69,7 +107,7 @@ def issue_rows(problems: list[Problem]) -> list[list]:
 
 
 def workbook(apps: list[tuple[str, dict]], problems: list[Problem] = ()) -> Workbook:
-    wb = Workbook()
+    wb = _TextWorkbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
     for name, header, fields, rows in sheets(apps):
@@ -111,12 +149,24 @@ def csv_text(apps, problems=()) -> str:
     for name, header, _, rows in sheets(apps):
         w.writerow([f"# {name}"])
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows(map(_csv_row, rows))
         w.writerow([])
     w.writerow(["# 问题清单"])
     w.writerow(ISSUE_COLUMNS)
-    w.writerows(issue_rows(list(problems)))
+    w.writerows(map(_csv_row, issue_rows(list(problems))))
     return buf.getvalue()
+
+
+def _csv_row(row: list) -> list:
+    """Text starting like a formula gets a leading ' (OWASP); numbers stay numbers."""
+    out = []
+    for v in row:
+        if isinstance(v, str):
+            v = _writable(v)
+            if v.startswith(FORMULA_START):
+                v = "'" + v
+        out.append(v)
+    return out
 
 
 def write_outputs(apps: list[tuple[str, dict]], problems: list[Problem], path, *, single: bool) -> None:

@@ -27,6 +27,8 @@ class BadValue(ValueError):
         super().__init__(message + (f"。{fix}" if fix else ""))
 
 
+MISSING_CHAR = "□"          # the printer's mark for a character that cannot be read (缺字符号)
+
 TICKS = frozenset("√✓✔☑■▇☒✗✘xX●◉") | {"是", "有", "yes", "Yes", "YES", "true", "True", "1", "对", "选中"}
 NO_TICKS = frozenset({"", "□", "☐", "否", "无", "no", "No", "NO", "false", "False", "0", "○"})
 

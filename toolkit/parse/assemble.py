@@ -6,12 +6,13 @@ like any data file, and every problem names the file the value came from.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..model import BY_ID, FieldType, Table
 from ..model.naming import join_parts
-from ..normalize import is_empty, is_tick
-from ..problems import Problem
+from ..normalize import MISSING_CHAR, is_empty, is_tick
+from ..problems import WARNING, Problem
 from ..validate import FORMAT, Validated, validate
 from .values import ParsedFile, Value
 
@@ -40,6 +41,8 @@ def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
                 continue
             key = (n.annex, n.table, n.row, n.field)
             src = f"{pf.file}：{v.source}"
+            if isinstance(v.raw, str) and _DAMAGED.search(v.raw):
+                v = Value(v.name, _repaired(v.raw, field, key, pf.file, v.source, problems), v.source)
             if n.option is not None or (field.type is FieldType.CHOICE and isinstance(v.raw, bool)):
                 if n.option is not None and 1 <= n.option <= len(field.choices) and _ticked(v.raw):
                     ticks[key].append((field.choices[n.option - 1], src))
@@ -101,6 +104,32 @@ def _joined(values: list[Value]) -> list[Value]:
             got, source = parts[v]
             result.append(Value(v, join_parts(got), source))
     return result
+
+
+# A character the filler or a re-print lost: NUL and other C0/C1 controls (not \t \n \r),
+# U+FFFD, a lone surrogate, and ghostscript's re-print of a character beyond U+FFFF (𠀀 ->
+# U+FFFD and a CJK character made of the surrogates' low bytes, "\ufffd\u4000").
+_DAMAGED = re.compile("\ufffd[\u3400-\u9fff]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _repaired(raw: str, field, key, file, source, problems) -> str:
+    """``raw`` with each damaged character as "□" (a value every output accepts, the place of
+    the lost character kept); a warning on the field says where."""
+    annex, table, row, fid = key
+    at, codes, out, last = [], [], [], 0
+    for m in _DAMAGED.finditer(raw):
+        out.append(raw[last:m.start()])
+        at.append(str(len("".join(out)) + 1))
+        codes.append(" ".join(f"U+{ord(c):04X}" for c in m.group()))
+        out.append(MISSING_CHAR)
+        last = m.end()
+    clean = "".join(out) + raw[last:]
+    problems.append(Problem(f"第{'、'.join(at)}个字是损坏的字符（{'；'.join(codes)}），已记为“{MISSING_CHAR}”"
+                            "；多见于生僻字经浏览器或其他PDF软件保存、重新打印后丢失",
+                            annex=annex, table=table, row=row, field=fid, label=field.label, file=file,
+                            source=source, value=clean, severity=WARNING,
+                            fix="请核对原件后重新填写"))
+    return clean
 
 
 def _ticked(raw) -> bool:
