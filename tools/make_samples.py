@@ -337,17 +337,23 @@ def attachments():
 
 
 def audit_pdf(path):
+    """A scanned-looking audit report, set in the toolkit's own serif font (no system font)."""
     from weasyprint import HTML
+
+    from toolkit.dossier.bind import _fonts
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in [
         ("服务收入", "580.20万元"), ("服务成本支出", "470.80万元"), ("营业收入", "745.30万元"),
         ("利润总额", "51.00万元")])
-    html = f"""<html><head><style>@page {{ size: A4; margin: 25mm }}
-    body {{ font-family: 'Noto Serif CJK SC', serif; font-size: 12pt }} td {{ border: 1px solid #000; padding: 4px 12px }}
+    html = f"""<html><head><style>{{font_css}}
+    @page {{ size: A4; margin: 25mm }}
+    body {{ font-family: {{family}}; font-size: 12pt }} td {{ border: 1px solid #000; padding: 4px 12px }}
     table {{ border-collapse: collapse }}</style></head><body>
     <h2 style="text-align:center">2025年度服务收支情况专项审计报告（示例）</h2>
     <p>{UNIT}：</p><p>我们审计了贵单位2025年度服务收支情况。本报告为虚构示例，仅供测试。</p>
     <table>{rows}</table><p style="margin-top:40mm">青海示例会计师事务所（示例章）</p></body></html>"""
-    HTML(string=html).write_pdf(path)
+    font_css, family, fetcher = _fonts(html)
+    html = html.replace("{font_css}", font_css).replace("{family}", family)
+    HTML(string=html, url_fetcher=fetcher).write_pdf(path)
 
 
 def main():
