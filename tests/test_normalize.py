@@ -70,7 +70,19 @@ def test_phones(raw, want):
     assert normalize(A1["phone"], raw) == want
 
 
-@pytest.mark.parametrize("raw", ["1399710", "6100001x", "12345678901"])
+@pytest.mark.parametrize("raw, want", [
+    ("0971-6100001 转 801", "0971-6100001转801"), ("0971-6100001-801", "0971-6100001转801"),
+    ("0971-6100001 ext. 801", "0971-6100001转801"), ("0971-6100001 EXT 801", "0971-6100001转801"),
+    ("0971-6100001分机801", "0971-6100001转801"), ("（0971）6100001 转 801", "0971-6100001转801"),
+    ("400-800-1234转2", "400-800-1234转2"), ("0971-6100001转801", "0971-6100001转801"),
+])
+def test_phone_extensions_are_kept(raw, want):
+    assert normalize(A1["phone"], raw) == want
+    assert normalize(A1["phone"], want) == want
+
+
+@pytest.mark.parametrize("raw", ["1399710", "6100001x", "12345678901", "6100001转801", "13997100001转801",
+                                 "0971-6100001转", "0971-6100001转1234567", "0971转801"])
 def test_bad_phones(raw):
     with pytest.raises(BadValue):
         normalize(A1["phone"], raw)

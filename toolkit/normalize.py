@@ -197,11 +197,14 @@ def _date(f: Field, raw):
 # --- codes --------------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}(-\d{1,6})?$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}$")
 _SERVICE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
+_EXTENSION = re.compile(r"^(.*\d)(?:转|分机|ext\.?|x|-)(\d{1,6})$", re.I)   # 0971-6100001 转 801
 
 
 def _phone(f: Field, raw):
+    """A mobile (11 digits), a landline with its area code, or a 400/800 number; a landline's
+    extension is kept, written 0971-6100001转801 however it was typed (转, 分机, -, ext.)."""
     s = fold(_as_str(raw)).strip()
     s = re.sub(r"[\s]", "", s)
     s = re.sub(r"^\+?86-?", "", s) if len(re.sub(r"\D", "", s)) > 11 else s
@@ -210,7 +213,11 @@ def _phone(f: Field, raw):
         return s.replace("-", "")
     if _LANDLINE.match(s) or _SERVICE.match(s):
         return s
-    raise BadValue(f"电话号码格式不对：“{raw}”", "手机填11位号码，座机填区号-号码，如 0971-6123456")
+    m = _EXTENSION.match(s)
+    if m and (_LANDLINE.match(m.group(1)) or _SERVICE.match(m.group(1))):
+        return f"{m.group(1)}转{m.group(2)}"
+    raise BadValue(f"电话号码格式不对：“{raw}”",
+                   "手机填11位号码，座机填区号-号码，如 0971-6123456；分机写在后面，如 0971-6123456转801")
 
 
 def _postcode(f: Field, raw):
