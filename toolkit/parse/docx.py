@@ -25,6 +25,7 @@ from .docx_fields import read_fields
 from .docx_grid import W, Grid, build_grid
 from .docx_tables import read_tables
 from .docx_tags import compare_tags
+from .docx_template import printed_words
 from .values import ParsedFile, Value
 
 __all__ = ["read_docx", "build_grid"]
@@ -51,9 +52,10 @@ def read_docx(path) -> ParsedFile:
         return pf
     block = BY_ID[pf.annex]
     found: dict[str, tuple[object, str]] = {}
-    read_tables(block, grid, found)
-    read_fields(block, grid, found)
+    read_tables(block, grid, found, pf.problem)
+    read_fields(block, grid, found, pf.problem)
     compare_tags(pf, block, grid, found)
+    _stray_text(pf, block.id, grid)
     if any(c.type is T.IMAGE for t in block.tables() for c in t.columns) and \
             next(doc.iter(W + "drawing"), None) is not None:
         pf.problem("文中的照片是图片，不作为数据读取（装订时请把照片随附件2一并提交）", severity="提示")
@@ -65,6 +67,24 @@ def read_docx(path) -> ParsedFile:
         pf.problem(f"单元格中的文字重复出现（“{c.text[:20]}”），已按一份读取", fix="请核对该单元格",
                    severity="提示", source=f"表格第{grid.table_of_row[c.row] + 1}个 第{c.row + 1}行")
     return pf
+
+
+def _stray_text(pf: ParsedFile, annex_id: str, grid: Grid) -> None:
+    """Text in a cell no field was read from and the form does not print: said on its cell."""
+    printed = printed_words(annex_id)
+    for row in grid.rows:
+        for i, c in enumerate(row):
+            s = squash(c.text)
+            if c.used or c.continued or not s or s in printed or s in _BLANKS:
+                continue
+            near = next((x for x in row[i - 1::-1] + row[i + 1:] if squash(x.text) in printed), None) \
+                if i else next((x for x in row[1:] if squash(x.text) in printed), None)
+            where = grid.where(c) + (f" {near.text.strip()}旁" if near is not None else "")
+            pf.problem(f"单元格中的文字“{c.text.strip()[:40]}”不在任何字段的位置，未读取",
+                       fix="请把内容填到对应字段的单元格中，或删除", value=c.text.strip(), source=where)
+
+
+_BLANKS = {squash(f.blank) for b in BY_ID.values() for f in b.fields() if f.blank}
 
 
 # --- reading the package --------------------------------------------------------------

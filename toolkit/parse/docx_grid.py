@@ -26,6 +26,12 @@ class Cell:
     tags: list = field(default_factory=list)     # (tag, text) of content controls inside
     repeated: bool = False    # the text was one text repeated; ``text`` holds one copy
     used: bool = False
+    picture: bool = False     # holds a drawing (a photo)
+    origin: "Cell | None" = field(default=None, repr=False)   # continued: the cell it continues
+    merged: list = field(default_factory=list, repr=False)    # a restarting cell: its continuations
+
+    def lines(self) -> list[str]:
+        return [s.strip() for s in self.text.split("\n") if s.strip()]
 
 
 @dataclass
@@ -47,12 +53,15 @@ class Grid:
                 next((x for x in row if x.col <= c.col < x.col + x.span), None)
         return None
 
+    def where(self, c: Cell) -> str:
+        return f"表格第{c.row + 1}行"
 
 
 def build_grid(doc) -> Grid:
     rows: list[list[Cell]] = []
     table_of_row: list[int] = []
     for ti, tbl in enumerate(doc.iter(W + "tbl")):
+        above: dict[int, Cell] = {}            # grid column -> the cell a merge there continues
         for tr in tbl.findall(W + "tr"):
             r = len(rows)
             col = 0
@@ -67,7 +76,13 @@ def build_grid(doc) -> Grid:
                 continued = vm is not None and vm.get(W + "val") in (None, "continue")
                 text, tags = cell_text(tc)
                 one, repeated = _dedupe(text)
-                cells.append(Cell(r, col, span, one, continued, tags, repeated))
+                cell = Cell(r, col, span, one, continued, tags, repeated,
+                            picture=next(tc.iter(W + "drawing", W + "pict"), None) is not None)
+                if continued and col in above:
+                    cell.origin = above[col].origin or above[col]
+                    cell.origin.merged.append(cell)
+                above[col] = cell
+                cells.append(cell)
                 col += span
             rows.append(cells)
             table_of_row.append(ti)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..model import Annex, Field, FieldType as T, Table
 from ..model.naming import field_name
 from ..regulation import squash
-from .docx_grid import Grid, ticked as _ticked
+from ..problems import WARNING
+from .docx_grid import Cell, Grid, ticked as _ticked
 
 
 def _header_label(t: Table, f: Field) -> str:
@@ -12,10 +13,13 @@ def _header_label(t: Table, f: Field) -> str:
     return header_label(t, f)
 
 
-def read_tables(block: Annex, grid: Grid, found: dict) -> None:
+def read_tables(block: Annex, grid: Grid, found: dict, report) -> None:
+    """``report(message, fix=..., severity=..., **where)``: a located problem."""
     for t in block.tables():
         if any(c.type is T.IMAGE for c in t.columns):
-            continue          # photos are pictures in the document, not data to read back
+            for c in (c for row in grid.rows if any(x.picture for x in row) for c in row):
+                c.used = True     # photos are pictures in the document, not data to read back
+            continue
         leaves: dict[str, list] = {}          # label -> columns printing it, left to right
         for c in t.columns:
             if c.id in t.choice_columns:
@@ -43,18 +47,77 @@ def read_tables(block: Annex, grid: Grid, found: dict) -> None:
                 break
             n += 1
             for c in row:
-                if c.continued or c.col not in colmap:
-                    continue
-                cid, option = colmap[c.col]
                 c.used = True
-                if option is not None:
-                    if _ticked(c.text):
-                        found[field_name(block.id, cid, table=t.id, row=n, option=option)] = (
-                            True, f"表格第{r + 1}行 {t.column_label(cid)}")
+                cols = [colmap[k] for k in sorted(colmap) if c.col <= k < c.col + c.span]
+                if not cols:
                     continue
-                if c.text.strip():
-                    found[field_name(block.id, cid, table=t.id, row=n)] = (
-                        c.text.strip(), f"表格第{r + 1}行 {t.column_label(cid)}")
+                where = dict(table=t.id, row=n, field=cols[0][0], label=t.column_label(cols[0][0]),
+                             source=f"{grid.where(c)} {t.column_label(cols[0][0])}")
+                text = _merged_down(c, h, t, cols[0][0], grid, report, where)
+                if text is None:
+                    continue
+                for (cid, option), part in zip(cols, _merged_across(text, cols, t, report, where)):
+                    _put(block, t, cid, option, n, part, f"{grid.where(c)} {t.column_label(cid)}", found)
+
+
+def _put(block: Annex, t: Table, cid: str, option, n: int, text: str, source: str, found: dict) -> None:
+    if option is not None:
+        if _ticked(text):
+            found[field_name(block.id, cid, table=t.id, row=n, option=option)] = (True, source)
+    elif text.strip():
+        found[field_name(block.id, cid, table=t.id, row=n)] = (text.strip(), source)
+
+
+def _merged_down(c: Cell, h: int, t: Table, cid: str, grid: Grid, report, where: dict) -> str | None:
+    """A cell's text; for cells merged over several rows of the table, each row's part: one
+    line per row when the merged cell has one line per row, else the one value on every row."""
+    top = c.origin if c.continued else c
+    if top is None or top.row <= h:
+        return None if c.continued else c.text      # a merge the form itself prints
+    group = [top] + top.merged
+    if len(group) == 1:
+        return c.text
+    lines = top.lines()
+    k = group.index(c)
+    label = t.column_label(cid)
+    rows = f"第{group[0].row + 1}至{group[-1].row + 1}行"
+    if len(lines) == len(group):
+        if k:
+            report(f"“{label}”的单元格与上方合并（表格{rows}），合并单元格中的各行文字已按行分别读取",
+                   fix="请核对；如需分别填写，请拆分单元格", severity=WARNING, **where)
+        return lines[k]
+    if len(lines) <= 1:
+        if k:
+            report(f"“{label}”的单元格与上方合并（表格{rows}），已按合并单元格的值“{top.text.strip()[:30]}”读取",
+                   fix="如各行不同，请拆分单元格分别填写", severity=WARNING, **where)
+        return top.text
+    if k:
+        report(f"“{label}”的单元格与上方合并（表格{rows}），合并单元格中的{len(lines)}行文字无法分到"
+               f"{len(group)}行，本行未读取", fix="请拆分单元格，每行分别填写", **where)
+        return None
+    return top.text
+
+
+def _merged_across(text: str, cols: list, t: Table, report, where: dict) -> list[str]:
+    """The parts of a cell merged over several columns: one line per column, else reported."""
+    if len(cols) == 1:
+        return [text]
+    labels = "、".join(f"“{t.column_label(cid)}”" + (f"{_choice(t, cid, o)}" if o else "") for cid, o in cols)
+    lines = [s.strip() for s in text.split("\n") if s.strip()]
+    if not lines:
+        return [""] * len(cols)
+    if len(lines) == len(cols):
+        report(f"单元格合并了{labels}{len(cols)}列，已按单元格中的各行文字分别读取",
+               fix="请核对；建议拆分单元格后分别填写", severity=WARNING, **where)
+        return lines
+    report(f"单元格合并了{labels}{len(cols)}列，内容“{text.strip()[:40]}”无法分到各列，未读取",
+           fix="请拆分单元格，每列分别填写", value=text.strip(), **where)
+    return [""] * len(cols)
+
+
+def _choice(t: Table, cid: str, option: int) -> str:
+    ch = t.column(cid).choices
+    return f"（{ch[option - 1]}）" if 0 < option <= len(ch) else ""
 
 
 def _find_header(grid: Grid, leaves: dict, prefixes: tuple[str, ...] = ()):

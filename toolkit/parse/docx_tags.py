@@ -12,11 +12,13 @@ from .values import ParsedFile
 
 def compare_tags(pf: ParsedFile, block: Annex, grid: Grid, found: dict) -> None:
     by_tag: dict[str, list[str]] = {}
+    cells: dict[str, list] = {}
     for row in grid.rows:
         for c in row:
             for tag, text in c.tags:
                 if tag and parse_name(tag):
                     by_tag.setdefault(tag, []).append(text)
+                    cells.setdefault(tag, []).append(c)
     for tag, texts in by_tag.items():
         t = block[parse_name(tag).table] if parse_name(tag).table in block else None
         if isinstance(t, Table) and any(c.type is T.IMAGE for c in t.columns):
@@ -25,6 +27,8 @@ def compare_tags(pf: ParsedFile, block: Annex, grid: Grid, found: dict) -> None:
         if len(distinct) > 1:
             pf.problem(f"同一字段出现多次且内容不同：{'、'.join(sorted(distinct))[:60]}", field=parse_name(tag).field,
                        fix="可能复制了行或控件，请核对", severity="提示", source=f"控件 {tag}")
+            for c in cells[tag]:
+                c.used = True
             continue
         if tag in found or not distinct:
             f = _field_of(block, parse_name(tag))
@@ -48,6 +52,8 @@ def compare_tags(pf: ParsedFile, block: Annex, grid: Grid, found: dict) -> None:
                 continue
             value = True
         found[tag] = (value, f"控件 {tag}")
+        for c in cells[tag]:
+            c.used = True
 
 
 def _field_of(block: Annex, n) -> Field | None:
