@@ -60,8 +60,8 @@ def _parse(path: Path, split: bool) -> list[ParsedFile]:
         if kind == PDF:
             return _parse_pdf(path, split)
         if kind == DOCX:
-            from .docx import read_docx
-            return [read_docx(path)]
+            from .docx import read_docx, read_docx_all
+            return read_docx_all(path) if split else [read_docx(path)]
     except InputError as e:
         pf = ParsedFile(file=name)
         pf.problem(e.message)

@@ -23,12 +23,13 @@ from ..model.naming import PROP_ANNEX, parse_name
 from ..regulation import squash
 from .docx_fields import read_fields
 from .docx_grid import W, Grid, build_grid
+from .docx_parts import Split, cut, find_parts
 from .docx_tables import read_tables
 from .docx_tags import compare_tags
 from .docx_template import printed_words
 from .values import ParsedFile, Value
 
-__all__ = ["read_docx", "build_grid"]
+__all__ = ["read_docx", "read_docx_all", "build_grid"]
 
 MAX_XML = 40 * 1024 * 1024
 MAX_RATIO = 300
@@ -38,18 +39,59 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def read_docx(path) -> ParsedFile:
+    """The annex of a returned DOCX.  A document holding several annexes is read as its first
+    one, and the others are said not read (``read_docx_all`` reads each)."""
+    return _read(path, split=False)[0]
+
+
+def read_docx_all(path) -> list[ParsedFile]:
+    """Each annex of a returned DOCX: one ParsedFile, or one per annex when several were pasted
+    into one document (named "file.docx（附件3）")."""
+    return _read(path, split=True)
+
+
+def _read(path, split: bool) -> list[ParsedFile]:
     pf = ParsedFile(file=str(path), kind="docx")
     try:
         doc, custom = _read_parts(path)
     except ValueError as e:
         pf.problem(str(e), fix="请重新保存为.docx后提交")
-        return pf
-    grid = build_grid(doc)
-    pf.annex = _annex_of(custom, grid, doc)
-    if pf.annex is None:
-        pf.problem("这个Word文件不是本工具的附件表格（没有找到附件标题或字段）",
-                   fix="请使用 fillable/ 中下载的表格填写")
-        return pf
+        return [pf]
+    body = doc.find(W + "body")
+    found = find_parts(body) if body is not None else Split()
+    if len(found.parts) <= 1:
+        grid = build_grid(doc)
+        pf.annex = _annex_of(custom, grid, doc)
+        if pf.annex is None:
+            pf.problem("这个Word文件不是本工具的附件表格（没有找到附件标题或字段）",
+                       fix="请使用 fillable/ 中下载的表格填写")
+            return [pf]
+        _read_annex(pf, doc, grid)
+        _say_orphans(pf, [n for n in found.orphans if n != BY_ID[pf.annex].name])
+        return [pf]
+    names = [BY_ID[p.annex].name for p in found.parts]
+    parts = cut(body, found)
+    out = []
+    for k, part in enumerate(parts if split else parts[:1]):
+        name = names[k] + (f"，第{names[:k + 1].count(names[k])}份" if names.count(names[k]) > 1 else "")
+        one = ParsedFile(file=f"{path}（{name}）" if split else str(path), kind="docx", annex=part.annex)
+        _read_annex(one, part.body, build_grid(part.body))
+        out.append(one)
+    if not split:
+        out[0].problem(f"本文件中粘贴了{len(parts)}个附件（{'、'.join(names)}），只读取了{names[0]}，"
+                       f"未读取{'、'.join(names[1:])}", fix="请每个附件单独保存为一个文件后提交")
+    _say_orphans(out[-1], found.orphans)
+    return out
+
+
+def _say_orphans(pf: ParsedFile, orphans: list[str]) -> None:
+    for name in orphans:
+        pf.problem(f"文中有“{name}”字样，但没有找到{name}的表格标题，{name}未读取",
+                   fix=f"请使用 fillable/ 中下载的{name}表格填写（不要删除标题），单独提交")
+
+
+def _read_annex(pf: ParsedFile, doc, grid: Grid) -> None:
+    """The values of ``pf.annex`` in ``doc`` (a document or one annex's part of its body)."""
     block = BY_ID[pf.annex]
     found: dict[str, tuple[object, str]] = {}
     read_tables(block, grid, found, pf.problem)
@@ -66,7 +108,6 @@ def read_docx(path) -> ParsedFile:
     for c in (c for row in grid.rows for c in row if c.repeated and c.used):
         pf.problem(f"单元格中的文字重复出现（“{c.text[:20]}”），已按一份读取", fix="请核对该单元格",
                    severity="提示", source=f"表格第{grid.table_of_row[c.row] + 1}个 第{c.row + 1}行")
-    return pf
 
 
 def _stray_text(pf: ParsedFile, annex_id: str, grid: Grid) -> None:
