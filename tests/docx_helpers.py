@@ -154,10 +154,14 @@ def merge_down(top, below, keep_both: bool = True) -> None:
 
 
 def merge_right(left, right, as_lines: bool = True) -> None:
-    """Two neighbouring cells merged: one cell with w:gridSpan 2; Word keeps each cell's text as
+    """Two neighbouring cells merged: one cell spanning both grid columns; Word keeps each cell's text as
     its own paragraph (``as_lines``), or the person retyped both on one line."""
     text = (cell_text(left), cell_text(right))
-    etree.SubElement(_tc_pr(left), W + "gridSpan").set(W + "val", "2")
+    span = sum(int(c.find(f"{W}tcPr/{W}gridSpan").get(W + "val")) if c.find(f"{W}tcPr/{W}gridSpan") is not None
+               else 1 for c in (left, right))
+    for el in _tc_pr(left).findall(W + "gridSpan"):
+        el.getparent().remove(el)
+    etree.SubElement(_tc_pr(left), W + "gridSpan").set(W + "val", str(span))
     if as_lines:
         for p in right.findall(W + "p"):
             left.append(p)

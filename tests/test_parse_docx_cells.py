@@ -173,3 +173,31 @@ def test_text_typed_in_a_cell_without_field_is_reported(filled, tmp_path, tags):
 def test_filled_forms_leave_no_stray_text(good_data, filled):
     res = parse_paths([filled / f"filled-annex{n}.docx" for n in (1, 3, 6)])
     assert not problems_about(res, "未读取")
+
+
+@pytest.mark.parametrize("pair", [("联系人", 0), ("联系人", 1), ("注册资本", 1)],
+                         ids=["label+value", "value+next-label", "value+unit"])
+def test_merged_cells_in_the_labelled_part_are_read_as_the_cells_they_were(good_data, filled, tmp_path, tags,
+                                                                             pair):
+    label, shift = pair
+    a1 = good_data["annex1"]
+
+    def merged(root):
+        left = cells(root, label)[0]
+        for _ in range(shift):
+            left = next_tc(left)
+        merge_right(left, next_tc(left), as_lines=True)
+    res = parse_paths([edited(filled, tmp_path, 1, tags, merged, f"merged-{label}-{shift}")])
+    got = res.data["annex1"]
+    assert (got["contact"], got["phone"], got["registered_capital"]) == \
+        (a1["contact"], a1["phone"], a1["registered_capital"])
+    assert not [p for p in res.problems if p.severity == "错误"]
+
+
+def test_tick_typed_after_the_choice_words(good_data, filled, tmp_path, tags):
+    def typed(root):
+        word = cells(root, "租用")[0]
+        type_over(next_tc(word), "□")
+        type_after(word, "√")
+    res = parse_paths([edited(filled, tmp_path, 1, tags, typed, "tick-in-word-cell")])
+    assert res.data["annex1"]["site_nature"] == good_data["annex1"]["site_nature"] == "租用"

@@ -19,6 +19,7 @@ from .docx_template import find_slot, printed_words
 
 def read_fields(block: Annex, grid: Grid, found: dict, report) -> None:
     """``report(message, fix=..., severity=..., field=..., label=..., source=...)``: a problem."""
+    _split_merged_labels(block, grid, report)
     cells = [c for row in grid.rows for c in row if not c.continued]
     blanks, missing = [], []
     for f in block.fields():
@@ -40,6 +41,34 @@ def read_fields(block: Annex, grid: Grid, found: dict, report) -> None:
     _read_in_label_cells(block, missing, cells, grid, found, report)
     for f in blanks:
         _read_blank(block, f, cells, grid, found)
+
+
+def _split_merged_labels(block: Annex, grid: Grid, report) -> None:
+    """A cell merged across a label and a value (联系人 | 马兰 → "联系人\n马兰", or 马兰 | 联系电话 →
+    "马兰\n联系电话"; Word keeps each cell's text as a paragraph) read as the cells it was."""
+    words = {squash(w) for f in block.fields() if f.printed for w in (f.label, f.unit) if w}
+    printed = printed_words(block.id)
+    for row in grid.rows:
+        for i, c in reversed(list(enumerate(row))):
+            lines = c.lines()
+            if c.used or c.continued or len(lines) < 2 or squash(c.text) in printed or \
+                    not any(squash(x) in words for x in lines):
+                continue
+            parts, current = [], []
+            for x in lines:
+                if squash(x) in words:
+                    if current:
+                        parts.append("\n".join(current))
+                    parts.append(x)
+                    current = []
+                else:
+                    current.append(x)
+            if current:
+                parts.append("\n".join(current))
+            row[i:i + 1] = [Cell(c.row, c.col + min(k, c.span - 1), 1, x, False, list(c.tags) if not k else [])
+                            for k, x in enumerate(parts)]
+            report(f"单元格合并了{'、'.join(f'“{x[:20]}”' for x in parts)}，已按合并前的各单元格读取",
+                   fix="请核对；建议拆分单元格", severity=WARNING, source=grid.where(c))
 
 
 def _value_cell(block: Annex, f: Field, grid: Grid, label: Cell) -> Cell | None:
@@ -81,6 +110,8 @@ def _read_in_label_cells(block: Annex, fields: list[Field], cells, grid: Grid, f
                 continue
             cell.used = True
             value = _value_cell(block, f, grid, cell)
+            if value is not None and (squash(value.text) in printed or _is_label(block, value)):
+                value = None
             where = f"{grid.where(cell)} {f.label}"
             if value is not None and strip_blank(f, value.text):
                 report(f"“{f.label}”所在单元格中还写有“{typed[:40]}”，未读取（已读取右侧或下方单元格的值）",
@@ -129,11 +160,13 @@ def _read_blank(block: Annex, f: Field, cells, grid: Grid, found: dict) -> None:
 
 
 def _read_ticks(block, f: Field, cells, grid: Grid, found) -> None:
+    printed = printed_words(block.id)
     for i, choice in enumerate(f.choices, 1):
         word = next((c for c in cells if not c.used and squash(c.text) == squash(choice)), None)
         typed = None
         if word is None:      # a tick typed after the choice's words, in their cell: 租用√
-            word = next((c for c in cells if not c.used and squash(c.text).startswith(squash(choice))
+            word = next((c for c in cells if not c.used and squash(c.text) not in printed
+                         and squash(c.text).startswith(squash(choice))
                          and _ticked(after_label(c.text, squash(choice)) or "")), None)
             typed = word
         if word is None:
