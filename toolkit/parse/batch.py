@@ -83,12 +83,7 @@ def _rename_files(result, names: dict[str, str]) -> None:
     """Problems and sources name the file as it was inside the zip, not its temp copy (a part
     of a file keeps its page range: 申报材料.pdf（第3–5页）)."""
     def shown(f: str) -> str:
-        if f in names:
-            return names[f]
-        for temp, name in names.items():
-            if f.startswith(temp):
-                return name + f[len(temp):]
-        return f
+        return _shown(f, names)
     for p in result.problems:
         if p.file:
             p.file = shown(p.file)
@@ -141,13 +136,64 @@ def safe_extract(zpath: Path, dest: Path) -> tuple[list[Path], dict[str, str], l
 
 
 def _decode_name(info: zipfile.ZipInfo) -> str:
-    """Zips made on Chinese Windows store GBK names without the UTF-8 flag."""
+    """A member's name as its maker meant it.  Without the UTF-8 flag Python decoded the bytes
+    as cp437: Info-ZIP and macOS wrote UTF-8 there, Chinese Windows GBK; UTF-8 is tried first
+    (GBK text is rarely valid UTF-8, while UTF-8 often is valid GBK: 混合单位 → 娣峰悎鍗曚綅)."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def read_zip(zpath: Path, read) -> list:
+    """The form files of one zip as parsed files (``read``: path -> parsed files), named as
+    inside the zip (申报.zip/附件1.pdf); what could not be taken out is said on the zip."""
+    from .values import ParsedFile
+    with tempfile.TemporaryDirectory(prefix="qhsme-zip-") as tmp:
+        files, names, problems = safe_extract(zpath, Path(tmp))
+        out = []
+        for f in files:
+            if _is_zip(f):
+                problems.append(Problem("压缩包中又是压缩包，未解析", file=names[str(f)],
+                                        fix="请把其中的表格文件直接放进压缩包"))
+                continue
+            for pf in read(f):
+                pf.file = _shown(pf.file, names)
+                for p in pf.problems:
+                    p.file = _shown(p.file, names) if p.file else pf.file
+                out.append(pf)
+    if problems or not out:
+        carrier = ParsedFile(file=str(zpath), kind="zip")
+        carrier.problems = problems or [Problem("压缩包中没有可解析的表格文件（.pdf/.docx）", file=str(zpath),
+                                                fix="请把填好的附件打包后重新提交")]
+        out.append(carrier)
+    return out
+
+
+def _is_zip(path: Path) -> bool:
+    from ..errors import InputError
+    from .sniff import ZIP, sniff
+    try:
+        return sniff(path) == ZIP
+    except InputError:
+        return False
+
+
+def _shown(f: str, names: dict[str, str]) -> str:
+    if f in names:
+        return names[f]
+    for temp, name in names.items():
+        if f.startswith(temp):
+            return name + f[len(temp):]
+    return f
 
 
 def _copy_limited(src, out, limit: int) -> int | None:
