@@ -14,12 +14,12 @@ from ..errors import InputError
 from ..problems import Problem
 from ..validate import Validated
 from .assemble import assemble
-from .sniff import DOCX, PDF, sniff
+from .sniff import CONVERTIBLE, DOCX, PDF, ZIP, sniff
 from .values import ParsedFile, Value
 
 __all__ = ["parse_file", "parse_files", "parse_paths", "ParsedFile", "Value", "ParseResult"]
 
-SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".rtf", ".xml", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
 @dataclass
@@ -62,6 +62,12 @@ def _parse(path: Path, split: bool) -> list[ParsedFile]:
         if kind == DOCX:
             from .docx import read_docx, read_docx_all
             return read_docx_all(path) if split else [read_docx(path)]
+        if kind == ZIP:                 # one application's files, zipped (as --batch reads it)
+            from .batch import read_zip
+            return read_zip(path, parse_files)
+        if kind in CONVERTIBLE:         # .doc/.wps, .odt, .rtf, Word 2003 XML: by LibreOffice
+            from .convert import read_converted
+            return read_converted(path, kind)
     except InputError as e:
         pf = ParsedFile(file=name)
         pf.problem(e.message)
