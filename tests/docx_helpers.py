@@ -194,3 +194,41 @@ def concatenate(paths, dst, separator=page_break) -> None:
             for el in els:
                 end.addprevious(el)
     edit_document(paths[0], dst, paste)
+
+
+_PASTE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Paste(sList As String, sOut As String)
+  Dim urls, args(0) As New com.sun.star.beans.PropertyValue, f(0) As New com.sun.star.beans.PropertyValue
+  urls = Split(sList, &quot;|&quot;)
+  args(0).Name = &quot;Hidden&quot; : args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(urls(0), &quot;_blank&quot;, 0, args())
+  For i = 1 To UBound(urls)
+    cur = doc.Text.createTextCursorByRange(doc.Text.getEnd())
+    cur.BreakType = com.sun.star.style.BreakType.PAGE_BEFORE
+    cur.insertDocumentFromURL(urls(i), Array())
+  Next i
+  f(0).Name = &quot;FilterName&quot; : f(0).Value = &quot;MS Word 2007 XML&quot;
+  doc.storeToURL(sOut, f())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def libreoffice_paste(paths, dst, profile) -> None:
+    """LibreOffice Writer's 插入 > 文本来自文件 (insertDocumentFromURL) of each of ``paths`` after
+    the first, a page break before each, saved as .docx: a Basic macro in a fresh profile."""
+    import subprocess
+    from pathlib import Path
+    env = f"-env:UserInstallation={Path(profile).resolve().as_uri()}"
+    subprocess.run(["soffice", env, "--headless", "--terminate_after_init"], check=True, capture_output=True,
+                   timeout=120)
+    (Path(profile) / "user/basic/Standard/Module1.xba").write_text(_PASTE_MACRO, encoding="utf-8")
+    urls = "|".join(Path(p).resolve().as_uri() for p in paths)
+    subprocess.run(["soffice", env, "--headless",
+                    f'macro:///Standard.Module1.Paste("{urls}","{Path(dst).resolve().as_uri()}")'],
+                   check=True, capture_output=True, timeout=300)
+    if not Path(dst).exists():
+        raise RuntimeError("LibreOffice did not write " + str(dst))

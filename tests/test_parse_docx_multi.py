@@ -11,7 +11,7 @@ from toolkit.parse import parse_file, parse_paths
 from toolkit.parse.docx import read_docx_all
 
 from conftest import SAMPLES, need
-from docx_helpers import W, concatenate, drop_tags, edit_document, page_break
+from docx_helpers import W, concatenate, drop_tags, edit_document, libreoffice_paste, page_break
 
 ANNEXES = range(1, 7)          # what `qhsme fill` writes for an applicant: 附件1–6
 
@@ -81,6 +81,18 @@ def test_pasted_document_resaved_by_libreoffice(filled, separately, tmp_path):
     assert [pf.annex for pf in res.files] == [f"annex{n}" for n in ANNEXES]
     for n in ANNEXES:
         assert comparable(res.data[f"annex{n}"]) == comparable(separately[f"annex{n}"]), n
+
+
+def test_annexes_pasted_into_one_document_by_libreoffice(filled, separately, tmp_path):
+    """Writer: open 附件1, then 插入 > 文本来自文件 for 附件2–6 (page break before each), save as .docx."""
+    need("soffice")
+    p = tmp_path / "all-annexes-inserted-by-libreoffice.docx"
+    libreoffice_paste([filled / f"filled-annex{n}.docx" for n in ANNEXES], p, tmp_path / "profile")
+    res = parse_paths([p])
+    assert [pf.annex for pf in res.files] == [f"annex{n}" for n in ANNEXES]
+    for n in ANNEXES:
+        assert comparable(res.data[f"annex{n}"]) == comparable(separately[f"annex{n}"]), n
+    assert not [x for x in res.problems if x.severity == "错误"]
 
 
 def test_one_file_reading_says_which_annexes_were_not_read(filled, separately, tmp_path):
