@@ -1,0 +1,167 @@
+"""Text lines of a page image, without a detector: inside each cell the rules enclose (and in
+ink blobs outside the cells: titles, labels, underlined values), rows of ink are split into
+lines by projection and lines into pieces at wide gaps.  Each piece is one image for the
+recogniser; what it reads is laid out as glyphs in points."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..geometry import G
+
+MIN_INK = 12            # pixels: less ink than this in a region is noise, the region is empty
+WORD_GAP = 1.6          # a gap wider than this many line heights splits a line into pieces
+PAD = 4                 # white pixels around a piece given to the recogniser
+
+
+@dataclass(slots=True)
+class OcrG(G):
+    """A glyph read by OCR: ``conf`` is the recogniser's confidence (0-1)."""
+    conf: float | None = None
+
+
+@dataclass
+class Piece:
+    x0: int
+    y0: int
+    x1: int
+    y1: int           # pixel box of the ink (exclusive ends)
+    region: int       # index of the region (cell or blob) it lies in
+
+
+def _clean(ink: np.ndarray) -> np.ndarray:
+    """Ink without isolated specks (scanner noise): components of 1-3 pixels go."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.nonzero(stats[:, cv2.CC_STAT_AREA] <= 3)[0]
+    if len(small) <= 1:
+        return ink
+    keep = np.ones(n, dtype=bool)
+    keep[small] = False
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _segments(profile: np.ndarray) -> list[tuple[int, int]]:
+    on = profile > 0
+    out, start = [], None
+    for i, v in enumerate(on):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(on)))
+    return out
+
+
+def _rows(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Text rows of a region: runs of inked pixel rows; a thin run (a stroke of 二, a
+    dash) joins its nearest neighbour."""
+    segs = _segments(ink.sum(axis=1))
+    if not segs:
+        return []
+    tall = max(b - a for a, b in segs)
+    merged = True
+    while merged and len(segs) > 1:
+        merged = False
+        for k, (a, b) in enumerate(segs):
+            if b - a >= 0.45 * tall:
+                continue
+            # join the closer neighbour, if it is within a line height
+            cands = []
+            if k > 0 and a - segs[k - 1][1] <= tall:
+                cands.append((a - segs[k - 1][1], k - 1))
+            if k + 1 < len(segs) and segs[k + 1][0] - b <= tall:
+                cands.append((segs[k + 1][0] - b, k + 1))
+            if not cands:
+                continue
+            _, j = min(cands)
+            lo, hi = min(k, j), max(k, j)
+            segs[lo:hi + 1] = [(segs[lo][0], segs[hi][1])]
+            merged = True
+            break
+    return segs
+
+
+def pieces_of(ink: np.ndarray, box: tuple[int, int, int, int], region: int) -> list[Piece]:
+    """Pieces of text inside ``box`` (x0, y0, x1, y1) of the page's ink."""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    if int(np.count_nonzero(sub)) < MIN_INK:
+        return []
+    out = []
+    for a, b in _rows(sub):
+        row = sub[a:b]
+        h = b - a
+        if h < 3 or np.count_nonzero(row) < MIN_INK:
+            continue
+        cols = _segments(row.sum(axis=0))
+        groups: list[list[int]] = []
+        for c0, c1 in cols:
+            if groups and c0 - groups[-1][1] <= WORD_GAP * h:
+                groups[-1][1] = c1
+            else:
+                groups.append([c0, c1])
+        for c0, c1 in groups:
+            if np.count_nonzero(row[:, c0:c1]) < MIN_INK:
+                continue
+            out.append(Piece(x0 + c0, y0 + a, x0 + c1, y0 + b, region))
+    return out
+
+
+def outside_blobs(ink: np.ndarray, cell_boxes, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Boxes of text outside every cell: the ink left once cells are blanked, smeared along
+    lines so a line's characters make one blob."""
+    rest = ink.copy()
+    for x0, y0, x1, y1 in cell_boxes:
+        rest[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = 0
+    rest = _clean(rest)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.12 * dpi)), 1))
+    smear = cv2.dilate(rest, k)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    out = []
+    H, W = ink.shape
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if h < 4 or w < 4:
+            continue
+        out.append((max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)))
+    return out
+
+
+def piece_image(channel: np.ndarray, p: Piece) -> np.ndarray:
+    """The piece cut from the (grey or red) channel with a white margin, as 3 channels."""
+    H, W = channel.shape
+    crop = channel[max(0, p.y0 - 1):min(H, p.y1 + 1), max(0, p.x0 - 1):min(W, p.x1 + 1)]
+    crop = cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2RGB)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch >= "\U00020000"
+
+
+def glyphs_of(p: Piece, text: str, chars, scale: float, page: int) -> list[OcrG]:
+    """The characters read in piece ``p`` as glyphs in points: centres from the recogniser's
+    columns, edges halfway between neighbours, top and bottom the piece's ink."""
+    if not chars:
+        return []
+    x0 = p.x0 - 1 - PAD               # the recogniser saw the crop with its margin
+    width = (p.x1 - p.x0) + 2 + 2 * PAD
+    centres = [x0 + f * width for _, f, _ in chars]
+    top, bottom = p.y0 * scale, p.y1 * scale
+    size = bottom - top
+    out = []
+    for k, (ch, _, conf) in enumerate(chars):
+        if ch == ":" and k and _cjk(chars[k - 1][0]):
+            ch = "："        # the forms print full-width colons after their labels
+        left = p.x0 if k == 0 else (centres[k - 1] + centres[k]) / 2
+        right = p.x1 if k == len(chars) - 1 else (centres[k] + centres[k + 1]) / 2
+        if right <= left:
+            left, right = centres[k] - 0.5, centres[k] + 0.5
+        out.append(OcrG(ch, left * scale, right * scale, top, bottom, size, page,
+                        conf=None if conf != conf else float(conf)))
+    return out

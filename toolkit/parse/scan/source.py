@@ -1,0 +1,71 @@
+"""A scan as page geometry: ``scan_pages(src)`` turns each page image upright on its printed
+rules, finds the rules and the cells they enclose, reads the text of every cell (and the
+lines outside them) with OCR, and checks colour pages for red seals.  The result is the
+same ``PageGeo`` the drawn-form readers take from a PDF's text layer, with glyphs carrying
+their OCR confidence (``OcrG.conf``) and, per page, the colour flag and the seals."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+import cv2
+import numpy as np
+
+from ..geometry import Box, PageGeo
+from . import lines as L
+from .deskew import deskew
+from .images import PageImage, load_pages
+from .ocr import engine
+from .rules import binarise, cell_boxes, cells, find_rules
+from .seal import seals
+
+TICKS = frozenset("√✓✔☑☒■●◉✗✘×")
+MIN_SCORE = 0.5      # a piece read with less mean confidence is noise (rapidocr's own text_score)
+
+
+@dataclass
+class ScanGeo(PageGeo):
+    """``PageGeo`` of a scanned page, plus what only a scan has."""
+    colour: bool = False                   # False: greyscale, seals not checkable
+    seals: list[Box] | None = None         # None when not checkable (greyscale)
+    cells: list[Box] = dc_field(default_factory=list)
+    skew: float = 0.0                      # degrees the page was turned back
+    dpi: float = 0.0
+    seconds: float = 0.0
+
+
+def read_page(img: PageImage, ocr=True) -> ScanGeo:
+    """One page image as geometry in points (top-left origin, y down)."""
+    t0 = time.perf_counter()
+    rgb, skew = deskew(img.rgb, img.dpi)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    ink = binarise(grey)
+    rules = find_rules(ink, img.dpi)
+    boxes = cells(rules, img.dpi)
+    s = img.scale
+    geo = ScanGeo(img.number, 0, colour=img.colour, skew=skew, dpi=img.dpi)
+    geo.hrules, geo.vrules = rules.to_points(s)
+    geo.cells = cell_boxes(boxes, s)
+    geo.seals = seals(rgb, img.dpi, img.colour)
+    if ocr:
+        # the red channel turns a red seal near-white while black print stays black
+        channel = rgb[..., 0].copy() if img.colour else grey
+        text_ink = binarise(channel) if img.colour else ink
+        text_ink = L._clean(cv2.bitwise_and(text_ink, cv2.bitwise_not(rules.mask)))
+        regions = boxes + L.outside_blobs(cv2.bitwise_and(text_ink, cv2.bitwise_not(
+            cv2.dilate(rules.mask, np.ones((5, 5), np.uint8)))), boxes, img.dpi)
+        pieces = [p for k, b in enumerate(regions) for p in L.pieces_of(text_ink, b, k)]
+        reads = engine().read([L.piece_image(channel, p) for p in pieces])
+        for p, r in zip(pieces, reads):
+            if not r.text.strip() or r.score < MIN_SCORE:
+                continue
+            geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number))
+        geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
+    geo.seconds = time.perf_counter() - t0
+    return geo
+
+
+def scan_pages(src, name: str = "", first: int = 1, ocr: bool = True) -> list[ScanGeo]:
+    """Every page of a scan (image-only PDF, JPEG, PNG, TIFF; a path, bytes or a pikepdf.Pdf)."""
+    return [read_page(img, ocr) for img in load_pages(src, name, first)]
