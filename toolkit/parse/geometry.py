@@ -20,6 +20,7 @@ class G:
     size: float
     page: int
     line: int = -1
+    conf: float | None = None       # recognition confidence 0-1 (OCR); None: drawn text
 
     @property
     def cy(self) -> float:
@@ -57,3 +58,4 @@ class PageGeo:
     marks: list[Box] = dc_field(default_factory=list)      # curves: drawn ticks
     ticks: list[G] = dc_field(default_factory=list)        # glyphs that are ticks (√)
     hidden: int = 0                                        # invisible glyphs (OCR layer)
+    source: str = ""                                       # what drew it: "pdf", "ocr", ...
