@@ -107,13 +107,25 @@ def _iso_date(ctx, param, value):
 
 
 @main.command()
-@click.option("--recognized-on", required=True, callback=_iso_date,
+@click.option("--recognized-on", callback=_iso_date,
               help="认定日期，如 2026-03-20 或 2026年3月20日。")
 @click.option("--year", type=int, help="只列出这一年的事项。")
 @click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path),
               help="另存为日历文件（.ics），可导入手机或Outlook日历。")
-def calendar(recognized_on, year, ics):
+@click.option("--publicity-from", "publicity_from", callback=_iso_date,
+              help="公示开始日期：打印7个工作日公示的最后一天（第十一条；当天是工作日则计入）。")
+@click.option("--holidays", "holidays", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="节假日文件（YAML/JSON，按国务院办公厅节假日安排通知填写：year、holidays、workdays），"
+                   "用于内置日历没有的年份。")
+def calendar(recognized_on, year, ics, publicity_from, holidays):
     """列出示范平台的报送期限：半年/年度总结报告（第十四条）、附件6汇总表、三年有效期届满复核（第十五条）。"""
+    if publicity_from:
+        from .bureau.workdays import publicity_text
+        click.echo(publicity_text(publicity_from, holidays))
+        if not recognized_on:
+            return
+    if not recognized_on:
+        raise click.UsageError("请给出 --recognized-on（认定日期）或 --publicity-from（公示开始日期）")
     from .bureau.calendar import deadlines, to_ics, to_text
     from .datafile import write_atomic
     items = deadlines(recognized_on, year)
@@ -134,14 +146,15 @@ def calendar(recognized_on, year, ics):
 @click.option("--filler", help="填报人。")
 @click.option("--phone", "filler_phone", help="联系电话。")
 @click.option("--date", "fill_date", help="填报时间（默认今天）。")
-def summary(inputs, year, previous, out, bureau, filler, filler_phone, fill_date):
+@click.option("--db", "db", help="台账数据库（见 qhsme registry --help）：上一年度数据从台账取，用于累计数和同比增长。")
+def summary(inputs, year, previous, out, bureau, filler, filler_phone, fill_date, db):
     """汇总各示范平台数据，生成某年度的附件6《运营情况汇总表》。
 
     INPUTS 为各平台的申报数据文件（YAML/JSON，含附件1或附件6）或其所在文件夹。
     """
     from .bureau.service import make_summary
     result = make_summary(inputs, year, out, previous=previous, header=dict(
-        bureau=bureau, filler=filler, filler_phone=filler_phone, fill_date=fill_date))
+        bureau=bureau, filler=filler, filler_phone=filler_phone, fill_date=fill_date), db=db)
     for p in result.notes:
         click.echo(str(p))
     click.echo(f"已汇总 {len(result.rows)} 个平台，写入 {out}")
@@ -302,14 +315,15 @@ def serve(host, port, token, max_mb, max_files, keep_minutes):
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
 @click.option("--as-of", "as_of", callback=_iso_date, help="复核日期（默认今天）。")
-def review(data, out, as_of):
+@click.option("--db", "db", help="从台账数据库取数据：此时 DATA 为单位名称（见 qhsme registry --help）。")
+def review(data, out, as_of, db):
     """为已认定的示范平台生成附件7《复核申请推荐表》（Word、PDF），并按第十五、十六条检查。
 
     DATA 为平台的申报数据（含附件1，或已有附件7）；近三年运营数据取复核年度之前的三年，
     复核意见留给主管部门填写。管理记录（record：认定日期、投诉次数等）用于第十五、十六条检查。
     """
     from .bureau.review import write_review
-    written, findings, report = write_review(data, out, as_of)
+    written, findings, report = write_review(data, out, as_of, db=db)
     for f in findings:
         click.echo(f"[{f.severity}] {f.citation} {f.title}：要求 {f.requirement}，实际 {f.actual}")
     if not findings:
@@ -317,3 +331,7 @@ def review(data, out, as_of):
     for p in written:
         click.echo(f"已写入 {p}")
     sys.exit(1 if any(f.severity == "不符合" for f in findings) else 0)
+
+
+from .cli_registry import registry  # noqa: E402 - the registry group lives in its own module
+main.add_command(registry)

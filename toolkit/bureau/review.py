@@ -36,9 +36,10 @@ def review_findings(report):
     return [f for f in report.findings + report.passed if f.article in (15, 16)]
 
 
-def write_review(data_path, out_dir, as_of: dt.date | None = None):
+def write_review(data_path, out_dir, as_of: dt.date | None = None, db=None):
     """附件7 (DOCX and PDF), the check report and the review data; returns
-    (written paths, article 15/16 findings, report)."""
+    (written paths, article 15/16 findings, report).  With ``db`` (the registry),
+    ``data_path`` is the unit's name and its stored data is used."""
     import dataclasses
     import os
     import tempfile
@@ -49,13 +50,21 @@ def write_review(data_path, out_dir, as_of: dt.date | None = None):
     from ..datafile import dumps, write_atomic
     from ..forms import load_valid
 
-    data = load_valid(data_path)
     as_of = as_of or dt.date.today()
+    if db is not None:
+        from ..registry.db import Registry
+        from ..registry.query import stored_data
+        from ..validate import validate
+        with Registry(db) as reg:
+            data = validate(stored_data(reg, str(data_path), as_of)).data
+        base = Path.cwd()
+    else:
+        data = load_valid(data_path)
+        base = Path(data_path).resolve().parent
     data = review_data(data, as_of)
     report = check(data, dataclasses.replace(CheckConfig(), as_of=as_of))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    base = Path(data_path).resolve().parent
     written = []
     with tempfile.TemporaryDirectory(dir=out, prefix=".qhsme-") as t:
         tmp = Path(t)

@@ -35,7 +35,8 @@ def load_previous(path) -> list[dict]:
     return list((data.get("annex6") or {}).get("platforms") or [])
 
 
-def make_summary(inputs, year: int, out, previous=None, header: dict | None = None) -> Summary:
+def make_summary(inputs, year: int, out, previous=None, header: dict | None = None, db=None) -> Summary:
+    """``db``: the registry, which gives last year's rows when ``previous`` is not given."""
     apps = []
     for f in _data_files(inputs):
         v = validate(load(f))
@@ -51,6 +52,11 @@ def make_summary(inputs, year: int, out, previous=None, header: dict | None = No
         if k not in header and first6.get(k):
             header[k] = first6[k]
     prev = load_previous(previous) if previous else None
+    if prev is None and db is not None:
+        from ..registry.db import Registry
+        from ..registry.query import year_rows
+        with Registry(db) as reg:
+            prev = year_rows(reg, year - 1) or None
     result = summarize(apps, year, prev, header, staff_counter=_staff_counter())
     write_summary(result, Path(out))
     return result
