@@ -201,3 +201,11 @@ def test_tick_typed_after_the_choice_words(good_data, filled, tmp_path, tags):
         type_after(word, "√")
     res = parse_paths([edited(filled, tmp_path, 1, tags, typed, "tick-in-word-cell")])
     assert res.data["annex1"]["site_nature"] == good_data["annex1"]["site_nature"] == "租用"
+
+
+def test_horizontal_merge_over_the_number_column_reads_the_name(good_data, filled, tmp_path, tags):
+    def merged(root):
+        row = row_cells(staff_row(root, "王占武"))
+        merge_right(row[0], row[1], as_lines=True)          # 序号 "2" and 姓名 in one cell
+    res = parse_paths([edited(filled, tmp_path, 3, tags, merged, "hmerge-number")])
+    assert [s["name"] for s in res.data["annex3"]["staff"][:3]] == ["罗秀英", "王占武", "孙国庆"]

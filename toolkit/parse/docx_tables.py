@@ -31,6 +31,8 @@ def read_tables(block: Annex, grid: Grid, found: dict, report) -> None:
         if header is None:
             continue
         h, colmap = header
+        numbers = {c.col: (None, None) for rr in (h - 1, h) if rr >= 0 and grid.table_of_row[rr] == grid.table_of_row[h]
+                   for c in grid.rows[rr] if t.numbered and squash(c.text) == squash(t.number_label)}
         stop_labels = _stop_labels(block, t)
         n = 0
         for r in range(h + 1, len(grid.rows)):
@@ -48,16 +50,19 @@ def read_tables(block: Annex, grid: Grid, found: dict, report) -> None:
             n += 1
             for c in row:
                 c.used = True
-                cols = [colmap[k] for k in sorted(colmap) if c.col <= k < c.col + c.span]
-                if not cols:
-                    continue
-                where = dict(table=t.id, row=n, field=cols[0][0], label=t.column_label(cols[0][0]),
-                             source=f"{grid.where(c)} {t.column_label(cols[0][0])}")
-                text = _merged_down(c, h, t, cols[0][0], grid, report, where)
+                spanned = {**colmap, **numbers}
+                cols = [spanned[k] for k in sorted(spanned) if c.col <= k < c.col + c.span]
+                first = next((cid for cid, _ in cols if cid is not None), None)
+                if first is None:
+                    continue          # 序号
+                where = dict(table=t.id, row=n, field=first, label=t.column_label(first),
+                             source=f"{grid.where(c)} {t.column_label(first)}")
+                text = _merged_down(c, h, t, first, grid, report, where)
                 if text is None:
                     continue
                 for (cid, option), part in zip(cols, _merged_across(text, cols, t, report, where)):
-                    _put(block, t, cid, option, n, part, f"{grid.where(c)} {t.column_label(cid)}", found)
+                    if cid is not None:
+                        _put(block, t, cid, option, n, part, f"{grid.where(c)} {t.column_label(cid)}", found)
 
 
 def _put(block: Annex, t: Table, cid: str, option, n: int, text: str, source: str, found: dict) -> None:
@@ -102,10 +107,13 @@ def _merged_across(text: str, cols: list, t: Table, report, where: dict) -> list
     """The parts of a cell merged over several columns: one line per column, else reported."""
     if len(cols) == 1:
         return [text]
-    labels = "、".join(f"“{t.column_label(cid)}”" + (f"{_choice(t, cid, o)}" if o else "") for cid, o in cols)
+    labels = "、".join(f"“{t.column_label(cid) if cid else t.number_label}”" + (_choice(t, cid, o) if o else "")
+                      for cid, o in cols)
     lines = [s.strip() for s in text.split("\n") if s.strip()]
     if not lines:
         return [""] * len(cols)
+    if cols[0][0] is None and len(lines) == len(cols) - 1:      # the 序号 was not kept
+        lines = [""] + lines
     if len(lines) == len(cols):
         report(f"单元格合并了{labels}{len(cols)}列，已按单元格中的各行文字分别读取",
                fix="请核对；建议拆分单元格后分别填写", severity=WARNING, **where)
