@@ -163,9 +163,10 @@ def _read_xlsx(p: Path, digest: str) -> SourceFile:
     except Exception as e:
         raise InputError(f"无法读取Excel文件（{type(e).__name__}），未导入；请确认是.xlsx格式", file=str(p))
     try:
-        names = set(wb.sheetnames)
-        from ..export import _sheet_name
-        if any(_sheet_name(b.name) in names for b in BLOCKS):
+        from ..export import APP_ID
+        first = next(wb.worksheets[0].iter_rows(max_row=1, max_col=1, values_only=True), (None,)) \
+            if wb.worksheets else (None,)
+        if first and first[0] == APP_ID:                  # qhsme parse: 申报编号 heads every sheet
             sf = SourceFile(p, digest, "parse", [])
             for aid, data in _parse_workbook(wb, p).items():
                 _from_data(sf, data, f"{p}［{aid}］")
