@@ -209,3 +209,23 @@ def test_horizontal_merge_over_the_number_column_reads_the_name(good_data, fille
         merge_right(row[0], row[1], as_lines=True)          # 序号 "2" and 姓名 in one cell
     res = parse_paths([edited(filled, tmp_path, 3, tags, merged, "hmerge-number")])
     assert [s["name"] for s in res.data["annex3"]["staff"][:3]] == ["罗秀英", "王占武", "孙国庆"]
+
+
+def test_date_typed_after_the_blank(good_data, filled, tmp_path, tags):
+    want = good_data["annex1"]["opinion_date"]
+
+    def typed(root):
+        cell = cells(root, "2026年3月28日")[0]
+        type_over(cell, BLANK_YMD)
+        type_after(cell, " " + str(want))
+    res = parse_paths([edited(filled, tmp_path, 1, tags, typed, "date-after")])
+    assert res.data["annex1"].get("opinion_date") == want
+
+
+def test_year_typed_before_the_blank(good_data, filled, tmp_path, tags):
+    def typed(root):
+        cell = cells(root, "（2025年度）")[0]
+        type_over(cell, "（　　　年度）")
+        type_before(cell, "2025")
+    res = parse_paths([edited(filled, tmp_path, 6, tags, typed, "year-before")])
+    assert res.data["annex6"].get("year") == good_data["annex6"]["year"]

@@ -9,6 +9,17 @@ column.  Tags, where they survived, are a second witness: a disagreement is
 reported, a value found only by tag is used.  Cell text that is one text
 repeated (what damaged controls leave) is reduced to one copy and reported.
 
+What applicants type outside the cells is read or said: a value after the label
+in the label cell, a date or year over or before its blank (``docx_fields``),
+merged cells in repeating tables (``docx_tables``); any other text in a cell
+the form does not print is reported on its cell, never dropped.  A document
+holding several annexes (pasted one after another) is cut at each annex's
+title and read as one parsed file per annex (``read_docx_all``, ``docx_parts``).
+
+Modules: ``docx_grid`` (cells and their text), ``docx_template`` (the blank
+form's words and places), ``docx_tables``, ``docx_fields``, ``docx_tags``,
+``docx_parts``.
+
 The XML is read with entity resolution, DTDs and network off, and zip
 members are size-checked before they are read.
 """
