@@ -155,3 +155,11 @@ def test_text_cells_look_like_formulas_only_as_text():
     assert ws["A2"].quotePrefix and ws["B2"].quotePrefix
     text = csv_text(apps)
     assert "'+86,'-1," in text and "'\t=1" in text and ",0971-6100001," in text
+
+
+def test_a_lone_surrogate_in_a_message_does_not_stop_the_json(tmp_path):
+    from toolkit.export import write_outputs
+    from toolkit.problems import Problem
+    out = tmp_path / "b.json"
+    write_outputs([("a", {"annex1": {"unit_name": "青海"}})], [Problem("文字“\ud800”")], out, single=False)
+    assert json.loads(out.read_text(encoding="utf-8"))["problems"][0]["message"] == "文字“?”"

@@ -191,6 +191,6 @@ def write_outputs(apps: list[tuple[str, dict]], problems: list[Problem], path, *
             doc = {"applications": [{"id": aid, "data": d} for aid, d in apps],
                    "problems": [pr.to_dict() for pr in problems]}
         text = dumps(doc, fmt) if fmt == "yaml" else json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(p, text.encode("utf-8"))
+        write_atomic(p, text.encode("utf-8", "replace"))     # a lone surrogate in a message: "?"
     else:
         raise InputError("输出文件须为 .json、.yaml、.xlsx 或 .csv", file=str(p))
