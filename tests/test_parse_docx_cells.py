@@ -19,7 +19,7 @@ BLANK_YMD = "　　　年　　　月　　　日"
 @pytest.fixture(scope="module")
 def filled(good_data, tmp_path_factory):
     d = tmp_path_factory.mktemp("docx-cells")
-    for n in (1, 3, 6):
+    for n in (1, 2, 3, 6):
         docxform.write_filled(n, good_data, d / f"filled-annex{n}.docx", base_dir=SAMPLES)
     return d
 
@@ -171,7 +171,7 @@ def test_text_typed_in_a_cell_without_field_is_reported(filled, tmp_path, tags):
 
 
 def test_filled_forms_leave_no_stray_text(good_data, filled):
-    res = parse_paths([filled / f"filled-annex{n}.docx" for n in (1, 3, 6)])
+    res = parse_paths([filled / f"filled-annex{n}.docx" for n in (1, 2, 3, 6)])
     assert not problems_about(res, "未读取")
 
 
@@ -229,3 +229,13 @@ def test_year_typed_before_the_blank(good_data, filled, tmp_path, tags):
         type_before(cell, "2025")
     res = parse_paths([edited(filled, tmp_path, 6, tags, typed, "year-before")])
     assert res.data["annex6"].get("year") == good_data["annex6"]["year"]
+
+
+def test_label_merged_down_into_its_value_in_a_stacked_part(good_data, filled, tmp_path, tags):
+    """附件2: the heading row and the text under it merged (Word keeps both texts)."""
+    def merged(root):
+        label = next(tc for tc in root.iter(W + "tc") if "".join(tc.itertext()).startswith("1.申请单位"))
+        merge_down(label, row_cells(label.getparent().getnext())[0], keep_both=True)
+    res = parse_paths([edited(filled, tmp_path, 2, tags, merged, "stacked-vmerge")])
+    assert res.data["annex2"]["s1_basics"] == good_data["annex2"]["s1_basics"]
+    assert not [p for p in res.problems if p.severity == "错误"]
