@@ -13,7 +13,9 @@ from ..geometry import Box
 H_RUN_IN = 0.30       # a horizontal rule is at least this long (inches): longer than any glyph stroke
 V_RUN_IN = 0.12       # a vertical rule piece (one table row) is at least this tall
 MIN_CELL_PT = 6.0     # smaller enclosed regions are rule crossings or noise, not cells
-ENDS_PT = 4.0         # a vertical rule must meet a horizontal one within this at one end
+INK_DEPTH = 60        # grey levels below the paper that ink is at least
+ENDS_PT = 2.5         # a vertical rule meets a horizontal one within this at both ends
+LONG_H_IN = 0.75      # a horizontal rule this long is a rule whatever meets it
 
 
 @dataclass
@@ -29,9 +31,14 @@ class Rules:
 
 
 def binarise(grey: np.ndarray) -> np.ndarray:
-    """Ink = 255.  Otsu on a lightly smoothed page (scanner noise, JPEG ringing)."""
+    """Ink = 255.  Otsu on a lightly smoothed page (scanner noise, JPEG ringing), but never
+    closer to the paper than INK_DEPTH levels: a page without print (or a region of paper
+    only) has no ink, not half its noise."""
     g = cv2.GaussianBlur(grey, (3, 3), 0)
-    _, ink = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    otsu, _ = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    paper = float(np.median(g[::8, ::8]))
+    t = min(otsu, paper - INK_DEPTH)
+    _, ink = cv2.threshold(g, t, 255, cv2.THRESH_BINARY_INV)
     return ink
 
 
@@ -39,7 +46,7 @@ def _runs(ink: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
     n = max(9, int(round((H_RUN_IN if horizontal else V_RUN_IN) * dpi)))
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
     # bridge one-pixel breaks (noise, JPEG) before requiring the long run
-    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1) if horizontal else (1, 5))
+    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
     return cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), cv2.MORPH_OPEN, k)
 
 
@@ -70,37 +77,46 @@ def skew_degrees(ink: np.ndarray, dpi: float) -> float | None:
     return float(np.average(a[keep], weights=wt[keep]))
 
 
+def _components(mask: np.ndarray, horizontal: bool, thick: float) -> list[tuple[float, float, float]]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if horizontal and h <= thick:
+            out.append((y + h / 2, float(x), float(x + w)))
+        elif not horizontal and w <= thick:
+            out.append((x + w / 2, float(y), float(y + h)))
+    return out
+
+
+def _meets(rules, pos: float, at: float, tol: float) -> bool:
+    """A rule of ``rules`` (p, a, b) runs through ``at`` (across) near position ``pos``."""
+    return any(abs(p - pos) <= tol and a - tol <= at <= b + tol for p, a, b in rules)
+
+
 def find_rules(ink: np.ndarray, dpi: float) -> Rules:
-    """Horizontal and vertical rules of an upright page.  A vertical piece counts only when
-    it meets a horizontal rule at an end (a glyph's tall stroke does not)."""
-    hmask = _runs(ink, dpi, True)
-    vmask = _runs(ink, dpi, False)
-    h: list[tuple[float, float, float]] = []
-    n, _, stats, _ = cv2.connectedComponentsWithStats(hmask, connectivity=8)
-    for i in range(1, n):
-        x, y, w, hh, _ = stats[i]
-        if hh <= max(6, 0.04 * dpi):
-            h.append((y + hh / 2, float(x), float(x + w)))
-    ends = ENDS_PT / 72 * dpi
-    v: list[tuple[float, float, float]] = []
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vmask, connectivity=8)
-    for i in range(1, n):
-        x, y, w, hh, _ = stats[i]
-        if w > max(6, 0.04 * dpi):
-            continue
-        cx = x + w / 2
-        top_hit = any(abs(r[0] - y) <= ends and r[1] - ends <= cx <= r[2] + ends for r in h)
-        bot_hit = any(abs(r[0] - (y + hh)) <= ends and r[1] - ends <= cx <= r[2] + ends for r in h)
-        if top_hit or bot_hit:
-            v.append((cx, float(y), float(y + hh)))
+    """Horizontal and vertical rules of an upright page.  Text makes short runs too (the
+    aligned strokes of a line of characters, a tall stroke), so: a horizontal rule is long
+    (an underline, a table's edge) or closed by vertical rules at both ends; a vertical rule
+    reaches a horizontal one at both ends (a cell's side), which no character does."""
+    thick = max(6, 0.04 * dpi)
+    tol = ENDS_PT / 72 * dpi
+    hs = _components(_runs(ink, dpi, True), True, thick)
+    sure = [r for r in hs if r[2] - r[1] >= LONG_H_IN * dpi]
+    v = [r for r in _components(_runs(ink, dpi, False), False, thick)
+         if _meets(sure, r[1], r[0], tol) and _meets(sure, r[2], r[0], tol)]
+    # a vertical that meets a long rule at one end only and a short rule at the other
+    h = sure + [r for r in hs if r not in sure
+                and _meets(v, r[1], r[0], tol) and _meets(v, r[2], r[0], tol)]
     mask = np.zeros_like(ink)
     for y, a, b in h:
         cv2.line(mask, (int(a), int(round(y))), (int(b), int(round(y))), 255, 1)
     for x, a, b in v:
         cv2.line(mask, (int(round(x)), int(a)), (int(round(x)), int(b)), 255, 1)
-    # the drawn lines are thin; the printed ones are as thick as the runs found
-    mask = cv2.bitwise_or(mask, cv2.bitwise_or(hmask, vmask) & cv2.dilate(mask, np.ones((7, 7), np.uint8)))
-    return Rules(h, v, mask)
+    # the drawn lines are thin; the printed ones are as thick as their runs
+    runs = cv2.bitwise_or(_runs(ink, dpi, True), _runs(ink, dpi, False))
+    mask = cv2.bitwise_or(mask, runs & cv2.dilate(mask, np.ones((7, 7), np.uint8)))
+    return Rules(sorted(h), sorted(v), mask)
 
 
 def cells(rules: Rules, dpi: float) -> list[tuple[int, int, int, int]]:
