@@ -163,3 +163,17 @@ def test_a_lone_surrogate_in_a_message_does_not_stop_the_json(tmp_path):
     out = tmp_path / "b.json"
     write_outputs([("a", {"annex1": {"unit_name": "青海"}})], [Problem("文字“\ud800”")], out, single=False)
     assert json.loads(out.read_text(encoding="utf-8"))["problems"][0]["message"] == "文字“?”"
+
+
+def test_damaged_characters_in_a_table_are_located_on_their_row_and_column():
+    from toolkit.model.naming import parse_name
+    from toolkit.parse.assemble import assemble
+    from toolkit.parse.values import ParsedFile, Value
+    pf = ParsedFile(file="附件3.pdf", annex="annex3")
+    pf.values += [Value(parse_name("a3__staff__4__education"), "大学\ud840本科\x1b", "字段 a3__staff__4__education"),
+                  Value(parse_name("a3__staff__4__name"), "罗秀英", "字段 a3__staff__4__name")]
+    validated, _ = assemble([pf])
+    assert validated.data["annex3"]["staff"][0]["education"] == "大学□本科□"
+    (p,) = [p for p in validated.problems if "损坏的字符" in p.message]
+    assert (p.file, p.row, p.field, p.label, p.severity) == ("附件3.pdf", 4, "education", "教育情况/学历", "提示")
+    assert "第3、6个字" in p.message and "U+D840" in p.message and "U+001B" in p.message

@@ -42,7 +42,8 @@ def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
             key = (n.annex, n.table, n.row, n.field)
             src = f"{pf.file}：{v.source}"
             if isinstance(v.raw, str) and _DAMAGED.search(v.raw):
-                v = Value(v.name, _repaired(v.raw, field, key, pf.file, v.source, problems), v.source)
+                label = node.column_label(n.field) if isinstance(node, Table) else node.label
+                v = Value(v.name, _repaired(v.raw, label, key, pf.file, v.source, problems), v.source)
             if n.option is not None or (field.type is FieldType.CHOICE and isinstance(v.raw, bool)):
                 if n.option is not None and 1 <= n.option <= len(field.choices) and _ticked(v.raw):
                     ticks[key].append((field.choices[n.option - 1], src))
@@ -112,7 +113,7 @@ def _joined(values: list[Value]) -> list[Value]:
 _DAMAGED = re.compile("\ufffd[\u3400-\u9fff]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _repaired(raw: str, field, key, file, source, problems) -> str:
+def _repaired(raw: str, label, key, file, source, problems) -> str:
     """``raw`` with each damaged character as "□" (a value every output accepts, the place of
     the lost character kept); a warning on the field says where."""
     annex, table, row, fid = key
@@ -126,7 +127,7 @@ def _repaired(raw: str, field, key, file, source, problems) -> str:
     clean = "".join(out) + raw[last:]
     problems.append(Problem(f"第{'、'.join(at)}个字是损坏的字符（{'；'.join(codes)}），已记为“{MISSING_CHAR}”"
                             "；多见于生僻字经浏览器或其他PDF软件保存、重新打印后丢失",
-                            annex=annex, table=table, row=row, field=fid, label=field.label, file=file,
+                            annex=annex, table=table, row=row, field=fid, label=label, file=file,
                             source=source, value=clean, severity=WARNING,
                             fix="请核对原件后重新填写"))
     return clean
