@@ -114,6 +114,9 @@ def _read_in_label_cells(block: Annex, fields: list[Field], cells, grid: Grid, f
                 value = None
             where = f"{grid.where(cell)} {f.label}"
             if value is not None and strip_blank(f, value.text):
+                if squash(typed) == squash(value.text):       # the same value typed twice: nothing lost
+                    _read_value(block, f, grid, cell, found, report)
+                    break
                 report(f"“{f.label}”所在单元格中还写有“{typed[:40]}”，未读取（已读取右侧或下方单元格的值）",
                        fix="请把多余文字删除，或填到对应字段的单元格中", field=f.id, label=f.label,
                        source=where)
