@@ -89,6 +89,9 @@ class Registry:
         try:
             yield
         except exc.OperationalError as e:
+            if "locked" in _reason(e):
+                raise InputError(f"数据库正由他人写入，等待{BUSY_MS // 1000}秒仍未轮到，未作任何改动；请稍后重试",
+                                 file=self.name) from None
             raise InputError(f"数据库无法使用（{_reason(e)}）；请检查 --db 给出的数据库", file=self.name) from None
         except exc.DatabaseError as e:
             raise InputError(f"数据库拒绝了写入（{_reason(e)}），未作任何改动", file=self.name) from None
