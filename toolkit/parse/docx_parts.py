@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from ..model import BY_ID
 from ..regulation import squash
 from .docx_grid import W
@@ -16,7 +14,7 @@ class Part:
     annex: str
     first: int                    # its elements in the document body: [first, end)
     end: int
-    body: etree._Element | None = None         # after ``cut``: a w:body holding them
+    body: "Elements | None" = None            # after ``cut``: its elements
 
 
 @dataclass
@@ -64,12 +62,17 @@ def find_parts(body) -> Split:
     return split
 
 
+class Elements(list):
+    """A run of body elements, read like one element (``iter``) without moving them."""
+
+    def iter(self, *tags):
+        for el in self:
+            yield from el.iter(*tags)
+
+
 def cut(body, split: Split) -> list[Part]:
-    """Move each part's elements into a body of its own (``body`` is emptied of them)."""
+    """Each part's elements, as ``Part.body``."""
     els = list(body)
     for p in split.parts:
-        p.body = etree.Element(W + "body")
-        for el in els[p.first:p.end]:
-            if el.tag != W + "sectPr":
-                p.body.append(el)
+        p.body = Elements(el for el in els[p.first:p.end] if el.tag != W + "sectPr")
     return split.parts
