@@ -239,3 +239,16 @@ def test_label_merged_down_into_its_value_in_a_stacked_part(good_data, filled, t
     res = parse_paths([edited(filled, tmp_path, 2, tags, merged, "stacked-vmerge")])
     assert res.data["annex2"]["s1_basics"] == good_data["annex2"]["s1_basics"]
     assert not [p for p in res.problems if p.severity == "错误"]
+
+
+def test_a_table_whose_header_was_retyped_is_said_not_read(filled, tmp_path, tags):
+    """附件3's header retyped in other words: the staff rows cannot be placed; said once for the
+    table (and once for its unread cells), not cell by cell."""
+    def retyped(root):
+        for label in ("姓名", "岗位", "学历", "毕业院校及专业", "资格证名称", "发证机关", "在服务平台工作年限", "联系电话"):
+            type_over(cells(root, label)[0], "第" + label)
+    res = parse_paths([edited(filled, tmp_path, 3, tags, retyped, "header-retyped")])
+    said = problems_about(res, "表头")
+    assert said and said[0].table == "staff" and "该表未读取" in said[0].message
+    assert len([p for p in res.problems if "未读取" in p.message]) <= 3
+    assert problems_about(res, "个单元格的文字不在任何字段的位置")

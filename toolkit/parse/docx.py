@@ -33,7 +33,7 @@ from ..model import BY_ID, FieldType as T
 from ..model.naming import PROP_ANNEX, parse_name
 from ..regulation import squash
 from .docx_fields import read_fields
-from .docx_grid import W, Grid, build_grid
+from .docx_grid import W, Cell, Grid, build_grid
 from .docx_parts import Split, cut, find_parts
 from .docx_tables import read_tables
 from .docx_tags import compare_tags
@@ -122,8 +122,10 @@ def _read_annex(pf: ParsedFile, doc, grid: Grid) -> None:
 
 
 def _stray_text(pf: ParsedFile, annex_id: str, grid: Grid) -> None:
-    """Text in a cell no field was read from and the form does not print: said on its cell."""
+    """Text in a cell no field was read from and the form does not print: said on its cell
+    (in one message for a table holding many such cells)."""
     printed = printed_words(annex_id)
+    by_table: dict[int, list[tuple[Cell, str]]] = {}
     for row in grid.rows:
         for i, c in enumerate(row):
             s = squash(c.text)
@@ -131,11 +133,21 @@ def _stray_text(pf: ParsedFile, annex_id: str, grid: Grid) -> None:
                 continue
             near = next((x for x in row[i - 1::-1] + row[i + 1:] if squash(x.text) in printed), None) \
                 if i else next((x for x in row[1:] if squash(x.text) in printed), None)
-            where = grid.where(c) + (f" {near.text.strip()}旁" if near is not None else "")
+            by_table.setdefault(grid.table_of_row[c.row], []).append(
+                (c, grid.where(c) + (f" {near.text.strip()}旁" if near is not None else "")))
+    for stray in by_table.values():
+        if len(stray) > STRAY_ONE_BY_ONE:
+            texts = "、".join(f"“{c.text.strip()[:12]}”" for c, _ in stray[:4])
+            pf.problem(f"这个表格中有{len(stray)}个单元格的文字不在任何字段的位置，未读取：{texts}等",
+                       fix="请使用下载的原表格填写，不要改动表头和行列",
+                       source=f"{grid.where(stray[0][0])}至第{stray[-1][0].row + 1}行")
+            continue
+        for c, where in stray:
             pf.problem(f"单元格中的文字“{c.text.strip()[:40]}”不在任何字段的位置，未读取",
                        fix="请把内容填到对应字段的单元格中，或删除", value=c.text.strip(), source=where)
 
 
+STRAY_ONE_BY_ONE = 5      # more unread cells in one table are said in one message
 _BLANKS = {squash(f.blank) for b in BY_ID.values() for f in b.fields() if f.blank}
 
 

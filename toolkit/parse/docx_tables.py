@@ -29,6 +29,9 @@ def read_tables(block: Annex, grid: Grid, found: dict, report) -> None:
                 leaves.setdefault(squash(_header_label(t, c)), []).append((c.id, None))
         header = _find_header(grid, leaves, _prefixes(block))
         if header is None:
+            heads = "、".join(t.column_label(c.id) for c in t.columns if c.printed)
+            report(f"没有找到“{t.label}”表格的表头（{heads[:60]}），该表未读取",
+                   fix="请使用下载的原表格填写，不要改动或删除表头", table=t.id, label=t.label)
             continue
         h, colmap = header
         numbers = {c.col: (None, None) for rr in (h - 1, h) if rr >= 0 and grid.table_of_row[rr] == grid.table_of_row[h]
