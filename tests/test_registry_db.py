@@ -46,7 +46,7 @@ def db_url(request, tmp_path):
 
 def test_a_new_database_is_at_head_and_matches_the_schema_module(db_url):
     with regdb.Registry(db_url) as reg, reg.read() as conn:
-        assert regdb.current(conn) == regdb.head()
+        assert regdb.current(conn) == regdb.head() == regdb.HEAD
         insp = sa.inspect(conn)
         for table in metadata.sorted_tables:
             got = {c["name"] for c in insp.get_columns(table.name)}

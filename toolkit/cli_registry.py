@@ -139,14 +139,15 @@ def status(as_of, fmt, out, db):
     """
     from .check.config import CheckConfig
     from .datafile import write_atomic
-    from .registry import export, status as st
+    from .registry import status as st
     as_of = as_of or dt.date.today()
     with _open(db) as reg, reg.read() as conn:
         items = st.load(conn, as_of, CheckConfig().max_complaints)
     if fmt == "xlsx":
         if not out:
             raise click.UsageError("--format xlsx 须用 --out 给出文件")
-        write_atomic(out, export.status_workbook(items))
+        from .registry.export import status_workbook
+        write_atomic(out, status_workbook(items))
         click.echo(f"已写入 {out}")
     else:
         text = st.to_json(items, as_of) if fmt == "json" else st.to_text(items, as_of)
