@@ -3,6 +3,7 @@ and pdf.js (Firefox's engine, run in Debian's chromium)."""
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import os
 import shutil
@@ -15,6 +16,16 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 DPI = 40
+
+
+def application(good: dict) -> dict:
+    """The complete sample, with an annex 7 made from its annex 1 (the sample has none)."""
+    from toolkit.model.annexes import annex
+    data = copy.deepcopy(good)
+    a7 = annex(7)
+    data["annex7"] = {k: v for k, v in data["annex1"].items() if k in a7}
+    data["annex7"]["review_opinion"] = "经复核，该平台有效期内运行良好，服务业绩突出，同意保留示范平台称号。"
+    return data
 
 
 def render_poppler(pdf: Path, out: Path, dpi: int = DPI) -> list[np.ndarray]:
@@ -280,3 +291,50 @@ def glyph_agreement(ink_a: np.ndarray, ink_b: np.ndarray) -> tuple[float, float]
     hi = np.maximum(ink_a, ink_b)
     bad = (np.abs(ink_a - ink_b) > 0.5 * hi) & (hi > 0.1 * np.median(hi[hi > 0]) if (hi > 0).any() else False)
     return corr, float(np.mean(bad))
+
+
+def _cid_widths(font) -> tuple[dict[int, float], float]:
+    """Glyph id -> advance (1/1000 em) of a Type0 font, from its descendant's /W, and /DW."""
+    import pikepdf
+    d = font.DescendantFonts[0]
+    arr, table, i = list(d.get("/W", [])), {}, 0
+    while i < len(arr):
+        first, nxt = int(arr[i]), arr[i + 1]
+        if isinstance(nxt, pikepdf.Array):
+            table.update({first + k: float(v) for k, v in enumerate(nxt)})
+            i += 2
+        else:
+            table.update({g: float(arr[i + 2]) for g in range(first, int(nxt) + 1)})
+            i += 3
+    return table, float(d.get("/DW", 1000))
+
+
+def drawn_pieces(widget) -> list[dict]:
+    """What a widget's normal appearance (as this toolkit writes it: a Tm, then one Tj per font
+    run) draws: per placed piece of text its x and y, the font sizes used and its width in
+    points, from the fonts' /W arrays."""
+    import pikepdf
+    ap = widget.get("/AP")
+    n = ap.get("/N") if ap is not None else None
+    if not isinstance(n, pikepdf.Stream):
+        return []
+    fonts = n.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+    widths: dict[str, tuple] = {}
+    pieces: list[dict] = []
+    font = size = None
+    for operands, op in pikepdf.parse_content_stream(n):
+        op = str(op)
+        if op == "Tf":
+            font, size = str(operands[0]), float(operands[1])
+        elif op in ("Tm", "Td"):
+            pieces.append({"x": float(operands[-2]), "y": float(operands[-1]), "sizes": set(), "width": 0.0,
+                           "op": op})
+        elif op == "Tj":
+            if font not in widths:
+                widths[font] = _cid_widths(fonts[font])
+            table, dw = widths[font]
+            data = bytes(operands[0])
+            gids = [int.from_bytes(data[k:k + 2], "big") for k in range(0, len(data), 2)]
+            pieces[-1]["width"] += sum(table.get(g, dw) for g in gids) * size / 1000
+            pieces[-1]["sizes"].add(size)
+    return pieces

@@ -3,7 +3,6 @@ pdf.js) draw the same glyphs, pdf.js reads the labels and values, fields are nam
 and drawn, sizes stay small, the committed blanks are current."""
 from __future__ import annotations
 
-import copy
 import functools
 import re
 import subprocess
@@ -13,7 +12,7 @@ import pikepdf
 import pytest
 
 from conftest import ROOT, need
-from pdf_helpers import (char_boxes, glyph_agreement, glyph_ink, pdfjs_fields, pdfjs_text, render_mupdf,
+from pdf_helpers import (application, char_boxes, glyph_agreement, glyph_ink, pdfjs_fields, pdfjs_text, render_mupdf,
                          render_pdfium, render_pdfjs, render_poppler, save_diff)
 from toolkit.model.annexes import annex
 from toolkit.model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION, parse_name
@@ -23,15 +22,6 @@ NUMBERS = range(1, 8)
 DPI = 60
 MB = 1024 * 1024
 RADICALS = re.compile("[\u2e80-\u2fdf]")
-
-
-def application(good: dict) -> dict:
-    """The complete sample, with an annex 7 made from its annex 1 (the sample has none)."""
-    data = copy.deepcopy(good)
-    a7 = annex(7)
-    data["annex7"] = {k: v for k, v in data["annex1"].items() if k in a7}
-    data["annex7"]["review_opinion"] = "经复核，该平台有效期内运行良好，服务业绩突出，同意保留示范平台称号。"
-    return data
 
 
 @pytest.fixture(scope="module")
@@ -244,9 +234,10 @@ def test_header_repeats_on_continued_pages(made):
 
 @pytest.mark.parametrize("n", NUMBERS)
 def test_sizes(made, n):
-    assert (made / f"blank{n}.pdf").stat().st_size <= 1.5 * MB
-    assert (made / f"filled{n}.pdf").stat().st_size <= 1.5 * MB
-    assert (made / f"flat{n}.pdf").stat().st_size <= 1.5 * MB
+    """The field font (all of GB2312, Qinghai's place names, name characters) is most of a form."""
+    assert (made / f"blank{n}.pdf").stat().st_size <= 2.5 * MB
+    assert (made / f"filled{n}.pdf").stat().st_size <= 2.5 * MB
+    assert (made / f"flat{n}.pdf").stat().st_size <= 2.5 * MB
 
 
 @pytest.mark.parametrize("n", NUMBERS)

@@ -152,59 +152,53 @@ def wrap(text: str, faces: list[Face], size: float, avail: float) -> list[str]:
     return lines
 
 
+@dataclass
+class Drawn:
+    """An appearance and how it draws the value, which the field's /DA, /Q and /Ff must say
+    (a viewer that redraws the field after an edit follows them)."""
+
+    content: str
+    size: float            # the font size the text is drawn at
+    multiline: bool        # wrapped lines from the top (else one line, vertically centred)
+
+
+def _x(line: str, faces: list[Face], size: float, w: float, align: str) -> float:
+    return PAD if align == "left" else max(PAD, (w - width(line, faces, size)) / 2)
+
+
 def text_stream(text: str, faces: list[Face], size: float, w: float, h: float, *,
-                multiline: bool, align: str = "left") -> str:
-    """Content of an appearance: single line vertically centred, or wrapped from the top.
-    The font shrinks (not below 4 pt) until the text fits."""
+                multiline: bool, align: str = "left", may_wrap: bool = True) -> Drawn:
+    """Content of an appearance: one line vertically centred, or lines wrapped from the top,
+    each placed by ``align`` (left, or centred: /Q 1).  The font shrinks (not below 4 pt)
+    until the text fits.  A one-line value too long for a readable line (under 6.5 pt) is
+    wrapped instead, if two lines of at least 5 pt fit and ``may_wrap``: the returned
+    ``multiline`` then says the field must become multiline."""
     avail = max(w - 2 * PAD, 1)
-    if multiline:
-        while True:
-            lines = wrap(text, faces, size, avail)
-            if len(lines) * size * 1.25 <= h - 2 * PAD or size <= MIN_SIZE:
-                break
-            size = max(MIN_SIZE, size - 0.5)
-        lead = size * 1.25
-        y = h - PAD - size * 0.95
-        parts = []
-        for line in lines:
-            parts.append(f"1 0 0 1 {PAD:.2f} {y:.2f} Tm {_show(line, faces, size)}")
-            y -= lead
-        body = " ".join(parts)
-    else:
-        text = text.replace("\n", " ")
+    if not multiline:
+        one = text.replace("\n", " ")
         size = min(size, max(MIN_SIZE, (h - 1) / 1.1))
         two = min(size, (h - 2 * PAD) / 2.5)
-        if width(text, faces, min(size, 6.5)) > avail and two >= 5:
-            # too long for one readable line: two lines, centred as a block
-            while len(wrap(text, faces, two, avail)) > 2 and two > MIN_SIZE:
-                two = max(MIN_SIZE, two - 0.25)
-            lines = wrap(text, faces, two, avail)[:2]
-            lead = two * 1.2
-            y = h / 2 + (len(lines) - 1) * lead / 2 - two * 0.38
-            parts = []
-            for line in lines:
-                lw = width(line, faces, two)
-                x = PAD if align == "left" else max(PAD, (w - lw) / 2)
-                parts.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {_show(line, faces, two)}")
-                y -= lead
-            return f"/Tx BMC q BT 0 g {' '.join(parts)} ET Q EMC"
-        while width(text, faces, size) > avail and size > MIN_SIZE:
+        if may_wrap and width(one, faces, min(size, 6.5)) > avail and two >= 5:
+            return _lines(one, faces, size, w, h, avail, align)
+        while width(one, faces, size) > avail and size > MIN_SIZE:
             size = max(MIN_SIZE, size - 0.25)
-        tw = width(text, faces, size)
-        x = PAD if align == "left" else max(PAD, (w - tw) / 2)
         y = (h - size * 0.88) / 2 + size * 0.12
-        body = f"1 0 0 1 {x:.2f} {y:.2f} Tm {_show(text, faces, size)}"
-    return f"/Tx BMC q BT 0 g {body} ET Q EMC"
+        body = f"1 0 0 1 {_x(one, faces, size, w, align):.2f} {y:.2f} Tm {_show(one, faces, size)}"
+        return Drawn(f"/Tx BMC q BT 0 g {body} ET Q EMC", size, False)
+    return _lines(text, faces, size, w, h, avail, align)
 
 
-def date_stream(parts: tuple[str, str, str], faces: list[Face], size: float, w: float, h: float,
-                em: float) -> str:
-    """Year, month and day centred in the gaps before the printed 年, 月 and 日."""
-    gaps = ((0, 0.35 * w), (0.35 * w + em, 0.60 * w), (0.60 * w + em, 0.85 * w))
-    size = min(size, max(MIN_SIZE, (h - 1) / 1.1))
-    y = (h - size * 0.88) / 2 + size * 0.12
-    out = []
-    for text, (x0, x1) in zip(parts, gaps):
-        tw = width(text, faces, size)
-        out.append(f"1 0 0 1 {x0 + max(0, (x1 - x0 - tw) / 2):.2f} {y:.2f} Tm {_show(text, faces, size)}")
-    return f"/Tx BMC q BT 0 g {' '.join(out)} ET Q EMC"
+def _lines(text: str, faces: list[Face], size: float, w: float, h: float, avail: float,
+           align: str) -> Drawn:
+    while True:
+        lines = wrap(text, faces, size, avail)
+        if len(lines) * size * 1.25 <= h - 2 * PAD or size <= MIN_SIZE:
+            break
+        size = max(MIN_SIZE, size - 0.25)
+    lead = size * 1.25
+    y = h - PAD - size * 0.95
+    parts = []
+    for line in lines:
+        parts.append(f"1 0 0 1 {_x(line, faces, size, w, align):.2f} {y:.2f} Tm {_show(line, faces, size)}")
+        y -= lead
+    return Drawn(f"/Tx BMC q BT 0 g {' '.join(parts)} ET Q EMC", size, True)

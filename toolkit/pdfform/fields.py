@@ -13,28 +13,15 @@ import re
 
 import pikepdf
 
-from ..model.fields import Annex, FieldType as T
-from ..model.annexes import YMD
-from ..model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION, parse_name
+from ..model.fields import Annex
+from ..model.naming import PROP_ANNEX, PROP_VERSION, TEMPLATE_VERSION
 from . import appearance as A
 from . import fonts as F
+from .widgets import MULTILINE
 
 RARE_NAME = F.RARE_FAMILY
 
 _DA_FONT = re.compile(r"/([^\s/]+)\s+([\d.]+)\s+Tf")
-
-
-def _model_field(annex: Annex, name: str):
-    fn = parse_name(name)
-    if fn is None or fn.annex != annex.id:
-        return None, None
-    try:
-        if fn.table:
-            t = annex[fn.table]
-            return t.column(fn.field), t
-        return annex[fn.field], None
-    except KeyError:
-        return None, None
 
 
 def _widgets(pdf: pikepdf.Pdf):
@@ -74,7 +61,7 @@ def finish(data: bytes, spots: list, annex: Annex, rare_chars: str = "",
         resources[f"/{RARE_NAME}"] = ref
         faces.append(A.face(RARE_NAME, rare))
     for w in _widgets(pdf):
-        _draw(pdf, w, annex, faces, resources)
+        _draw(pdf, w, faces, resources)
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["dc:title"] = info_title or f"{annex.name} {annex.title}"
     pdf.docinfo[f"/{PROP_ANNEX}"] = annex.id
@@ -84,7 +71,10 @@ def finish(data: bytes, spots: list, annex: Annex, rare_chars: str = "",
     return pdf
 
 
-def _draw(pdf, w, annex: Annex, faces, resources) -> None:
+def _draw(pdf, w, faces, resources) -> None:
+    """Draw the value of text or list field ``w``, and make its /DA, /Ff say what is drawn:
+    the size (0, auto, when the text had to shrink) and multiline (a long one-line value
+    is wrapped).  Alignment comes from its /Q (widgets.add), as in a viewer."""
     ft = w.get("/FT")
     v = w.get("/V")
     if ft not in ("/Tx", "/Ch") or v is None or not faces:
@@ -94,21 +84,19 @@ def _draw(pdf, w, annex: Annex, faces, resources) -> None:
         return
     r = [float(x) for x in w.Rect]
     width, height = r[2] - r[0], r[3] - r[1]
-    m = _DA_FONT.search(str(w.get("/DA", "")))
+    da = str(w.get("/DA", ""))
+    m = _DA_FONT.search(da)
     size = float(m.group(2)) if m else 10.0
-    f, table = _model_field(annex, str(w.get("/T", "")))
-    multiline = bool(int(w.get("/Ff", 0)) & (1 << 12))
-    if f is not None and f.type is T.DATE and f.blank == YMD and table is None:
-        parts = re.findall(r"\d+", value)
-        if len(parts) == 3:
-            em = 15.0 if height > 20 else 10.5
-            content = A.date_stream(tuple(parts), faces, size, width, height, em)
-        else:
-            content = A.text_stream(value, faces, size, width, height, multiline=False)
-    else:
-        align = "center" if table is not None else "left"
-        content = A.text_stream(value, faces, size, width, height, multiline=multiline, align=align)
-    stream = pdf.make_stream(content.encode("latin-1"))
+    flags = int(w.get("/Ff", 0))
+    multiline = ft == "/Tx" and bool(flags & MULTILINE)
+    align = "center" if int(w.get("/Q", 0)) == 1 else "left"
+    drawn = A.text_stream(value, faces, size, width, height, multiline=multiline, align=align,
+                          may_wrap=ft == "/Tx")
+    if drawn.multiline and not multiline:
+        w.Ff = flags | MULTILINE
+    if m and abs(drawn.size - size) > 0.005:
+        w.DA = pikepdf.String(da[:m.start(2)] + "0" + da[m.end(2):])
+    stream = pdf.make_stream(drawn.content.encode("latin-1"))
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Form
     stream.BBox = [0, 0, width, height]

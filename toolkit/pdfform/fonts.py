@@ -6,9 +6,14 @@ PyPI package ``pylopdf-fonts-zh-cn``, SIL OFL 1.1):
 * ``QhsmeSerif``: every character the annex models print, ASCII and all of
   GB2312; the fallback for page text (photo captions) and the font other
   generated pages use (the dossier).
-* ``QhsmeField`` for form fields (``/DA``): ASCII, GB2312 symbols and the 3,755
-  level-1 hanzi, plus the choices the forms offer (about 1 MB in a PDF).  It is
-  added to each PDF by ``fields.finish`` from parts prepared once per process.
+* ``QhsmeField`` for form fields (``/DA``): what a person may type in a viewer
+  that redraws a field with the /DA font (Acrobat, Foxit): ASCII, all of GB2312
+  (6,763 hanzi and its symbols), every character of Qinghai's county-level
+  divisions (``toolkit/data/qinghai_divisions.txt``) and the name characters
+  outside GB2312 of ``toolkit/data/name_chars.txt`` (the 1,467 characters of the
+  通用规范汉字表 that GB2312 lacks), plus the choices the forms offer (about
+  2 MB in a PDF).  It is added to each PDF by ``fields.finish`` from parts
+  prepared once per process.
 * ``QhsmeLabels``: only what the blank forms print (the model's words, ASCII),
   about 100 KB, so WeasyPrint's per-document subsetting is quick.  Page text
   falls back to ``QhsmeSerif`` and then to a rare-character font.
@@ -39,7 +44,7 @@ from pathlib import Path
 
 from ..errors import ResourceMissing
 
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 SERIF_FAMILY = "QhsmeSerif"
 FIELD_FAMILY = "QhsmeField"
 LABELS_FAMILY = "QhsmeLabels"
@@ -142,12 +147,40 @@ def _base_chars() -> set[int]:
     return set(range(0x20, 0x7F)) | {0xA0, 0x3000} | set(map(ord, EXTRA_CHARS))
 
 
+def gb2312_chars() -> set[int]:
+    """All of GB2312: its symbols (rows 1-9) and its 6,763 hanzi (rows 16-87)."""
+    return _gb2312(range(0xA1, 0xF8))
+
+
+def _data_lines(name: str) -> list[str]:
+    from ..resources import data_path
+    text = data_path(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def qinghai_divisions() -> dict[str, list[str]]:
+    """Qinghai's prefectures and their county-level divisions (toolkit/data/qinghai_divisions.txt)."""
+    out: dict[str, list[str]] = {}
+    for ln in _data_lines("qinghai_divisions.txt"):
+        head, _, rest = ln.partition("：")
+        out[head] = rest.split()
+    return out
+
+
+def name_chars() -> str:
+    """Name characters outside GB2312 the field font holds (toolkit/data/name_chars.txt)."""
+    return "".join(_data_lines("name_chars.txt"))
+
+
 def serif_chars() -> set[int]:
-    return _base_chars() | _gb2312(range(0xA1, 0xF8)) | _model_chars()
+    return _base_chars() | gb2312_chars() | _model_chars()
 
 
-def field_chars() -> set[int]:
-    return _base_chars() | _gb2312(range(0xA1, 0xAA)) | _gb2312(range(0xB0, 0xD8)) | _model_chars()
+@lru_cache(maxsize=1)
+def field_chars() -> frozenset[int]:
+    places = "".join(k + "".join(v) for k, v in qinghai_divisions().items())
+    return frozenset(_base_chars() | gb2312_chars() | _model_chars() | set(map(ord, places))
+                     | set(map(ord, name_chars())))
 
 
 # --- building -------------------------------------------------------------------------------
@@ -267,7 +300,7 @@ class FontSet:
 def _key(path: Path, index: int) -> str:
     st = path.stat()
     h = hashlib.sha256(f"{BUILD_VERSION}|{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}".encode())
-    h.update("".join(map(chr, sorted(_model_chars()))).encode("utf-8", "surrogatepass"))
+    h.update("".join(map(chr, sorted(_model_chars() | field_chars()))).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
 
 

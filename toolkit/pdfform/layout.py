@@ -6,11 +6,12 @@ has, at least that.  Values are already written as text (``normalize.to_text``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 
 from ..model.annexes import YMD
 from ..model.fields import Annex, Field, FieldType as T, Row, Section, Table, Text
-from ..model.naming import field_name
+from ..model.naming import DATE_PARTS, field_name
 from ..normalize import to_text
 
 PERCENT_UNITS = ("％", "%")
@@ -29,6 +30,9 @@ class Input:
     numeric: bool = False
     lines: int = 1                 # height of a multiline box, in lines
     width: float | None = None     # mm, for boxes sized to their value or label
+    align: str = "left"            # left | center: how the value is drawn (the field's /Q)
+    # a date printed as ____年__月__日: one text field per blank, each followed by its word
+    parts: list[tuple["Input", str]] = dc_field(default_factory=list)
 
 
 @dataclass
@@ -115,6 +119,8 @@ class Page:
                 for c in b.cells:
                     for i in c.inputs + [inp for _, inp in c.choices]:
                         out[i.name] = i
+                        for part, _ in i.parts:
+                            out[part.name] = part
                 if b.grid is not None:
                     for _, cells in b.grid.rows:
                         for inputs in cells:
@@ -143,13 +149,24 @@ def _input(annex: Annex, f: Field, value, *, table: Table | None = None, row: in
     name = field_name(annex.id, f.id, table=table.id if table else None, row=row)
     tip = tooltip or _tooltip(table.column_label(f.id) if table else f.label, row)
     text = to_text(f, value)
+    align = "left" if table is None else "center"       # table cells are centred, as printed
     if f.type is T.MULTILINE:
         return Input(name, tip, "multiline", text, lines=_lines_for(text, per_line, min_lines))
     if f.type is T.CHOICE and f.choice_list:
-        return Input(name, tip, "select", text, options=f.choices)
+        return Input(name, tip, "select", text, options=f.choices, align=align)
     if f.type is T.DATE and f.blank == YMD and table is None:
-        return Input(name, tip, "date", text)
-    return Input(name, tip, "text", text, numeric=f.type.numeric, width=_width(f, text, table))
+        return Input(name, tip, "date", text, parts=_date_parts(annex, f, tip, text))
+    return Input(name, tip, "text", text, numeric=f.type.numeric, width=_width(f, text, table),
+                 align=align)
+
+
+def _date_parts(annex: Annex, f: Field, tip: str, text: str) -> list[tuple[Input, str]]:
+    """The year, month and day fields of a date printed as ____年__月__日, each centred in its
+    blank; a value that is no date ("2026年春") goes whole into the year field (not lost)."""
+    nums = re.findall(r"\d+", text)
+    values = nums if len(nums) == 3 else [text, "", ""]
+    return [(Input(field_name(annex.id, f.id, part=p), f"{tip}（{word}）", "text", v, numeric=True,
+                   align="center"), word) for (p, word), v in zip(DATE_PARTS, values)]
 
 
 def _width(f: Field, text: str, table: Table | None) -> float | None:
@@ -237,7 +254,12 @@ def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, value
                 span += 1
                 continue
             first = False
-            cells.append([_input(annex, f, values.get(f.id), tooltip=f.label)] if f else [])
+            if f is None:
+                cells.append([])
+                continue
+            inp = _input(annex, f, values.get(f.id), tooltip=f.label)
+            inp.align = "center"            # a table cell, drawn like the rows above it
+            cells.append([inp])
         total = (t.total_label, span, cells)
     return Grid(t.id, head, body, total, widths=_widths(t, cols))
 

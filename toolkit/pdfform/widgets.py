@@ -17,6 +17,7 @@ import pikepdf
 from .layout import Input
 
 PX = 0.75          # CSS px to PDF points
+MULTILINE = 1 << 12   # /Ff bit 13 of a text field
 
 
 @dataclass
@@ -84,7 +85,11 @@ def add(pdf: pikepdf.Pdf, found: list[Spot], font_name: str, font_ref) -> None:
             d.MK = pikepdf.Dictionary(CA=pikepdf.String("4"))
             d.DA = pikepdf.String("0 g /ZaDb 0 Tf")
         else:
+            # what a viewer redraws after an edit is what the appearance draws (fields.draw):
+            # this font and size, aligned by /Q, on one line unless multiline
             d.DA = pikepdf.String(f"0 g /{font_name} {s.size:g} Tf")
+            if i.align == "center":
+                d.Q = 1
             d.V = pikepdf.String(i.value or "")
             if i.kind == "select":
                 d.FT = pikepdf.Name.Ch
@@ -93,7 +98,7 @@ def add(pdf: pikepdf.Pdf, found: list[Spot], font_name: str, font_ref) -> None:
             else:
                 d.FT = pikepdf.Name.Tx
                 if i.kind == "multiline":
-                    d.Ff = 1 << 12
+                    d.Ff = MULTILINE
         ref = pdf.make_indirect(d)
         annots = page.obj.get("/Annots")
         if annots is None:
