@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import BLOCKS, BY_ID, Annex, Field, Table
+from .model import BLOCKS, BY_ID, Annex, Field, FieldType, Table
 from .normalize import BadValue, is_empty, normalize
 from .problems import WARNING, Problem, has_errors
 
@@ -82,6 +82,9 @@ def check_value(block: Annex, f: Field, raw, *, table: Table | None = None,
     label = table.column_label(f.id) if table else f.label
     where = dict(annex=block.id, field=f.id, label=label, table=table.id if table else None, row=row)
     if is_empty(raw):
+        if f.required and f.type is FieldType.IMAGE:
+            return None, Problem("没有照片文件（填写PDF或Word表格时照片无法填入，只能写说明）",
+                                 severity=WARNING, fix=_photo_fix(block), **where)
         if f.required:
             return None, Problem("必填项未填写", fix=f"请填写{label}", **where)
         return None, None
@@ -121,6 +124,16 @@ def validate_table(block: Annex, table: Table, raw) -> tuple[list[dict], list[Pr
         problems.append(Problem(f"{table.label}共{len(rows)}行，表格要求至少{table.min_rows}行",
                                 annex=block.id, table=table.id, severity=WARNING))
     return rows, problems
+
+
+def _photo_fix(block: Annex) -> str:
+    """Photos go with the annex as picture files: the dossier item it is bound as."""
+    from .dossier.items import application_items
+    item = next((i for i in application_items() if i.annex and f"annex{i.annex}" == block.id), None)
+    if item is None:
+        return f"请把照片的图片文件随{block.name}一并提交"
+    return (f"请把照片的图片文件随{item.title}一并提交（第九条第{item.label.split('）')[0]}）项），装订时放入；"
+            "数据文件中可在照片文件一栏写出图片路径")
 
 
 def _short(raw) -> str:

@@ -82,7 +82,8 @@ def _parse(path: Path, split: bool) -> list[ParsedFile]:
 
 
 def _parse_pdf(path: Path, split: bool) -> list[ParsedFile]:
-    """The PDF opened once: a bound dossier's annexes (``split``), or the file itself."""
+    """The PDF opened once: a bound dossier's annexes (``split``), each annex of a PDF holding
+    several (``split``: pdfunite of the annexes), or the file itself."""
     from .pdf_form import open_form
     with open_form(path) as pdf:
         if split:
@@ -90,22 +91,32 @@ def _parse_pdf(path: Path, split: bool) -> list[ParsedFile]:
             parts = dossier_parts(pdf, str(path), _read_pdf)
             if parts is not None:
                 return parts
-        return [_read_pdf(pdf, str(path))]
+        return _read_pdf_parts(pdf, str(path), split=split)
 
 
 def _read_pdf(pdf, name: str, first_page: int = 1) -> ParsedFile:
     """An open PDF (pikepdf) shown as ``name``, its pages numbered from ``first_page``: its
     fields, else its drawn text."""
-    from .pdf_form import read_form
-    pf = read_form(pdf, name)
-    if pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
-        return pf
+    return _read_pdf_parts(pdf, name, first_page, split=False)[0]
+
+
+def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> list[ParsedFile]:
+    """``_read_pdf``, with a PDF of several annexes' fields read as each annex (``split``).
+    What the fields' reader said (text added outside the fields…) stays when the drawn text
+    is read instead."""
+    from .pdf_form import read_forms
+    parts = read_forms(pdf, name, split=split, first_page=first_page)
+    pf = parts[0]
+    if len(parts) > 1 or pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
+        return parts
     try:
         from .pdf_flat import read_flat
     except ImportError:  # pragma: no cover - flattened route not installed
         pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
-        return pf
-    return read_flat(pdf, name, first_page)
+        return [pf]
+    flat = read_flat(pdf, name, first_page)
+    flat.problems.extend(pf.problems)
+    return [flat]
 
 
 def expand(paths) -> list[Path]:
@@ -121,13 +132,48 @@ def expand(paths) -> list[Path]:
 
 
 def parse_paths(paths, expect: str | None = None) -> ParseResult:
-    """One application's files.  ``expect``: an annex id the files must be."""
-    from .dossier import drop_pieces_of_whole
-    files = drop_pieces_of_whole([pf for p in expand(paths) for pf in parse_files(p)])
-    for pf in files:
-        if pf.annex is None and not pf.problems:
-            pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用 fillable/ 中下载的表格填写")
-        elif expect and pf.annex and pf.annex != expect:
-            pf.problem(f"这是{pf.annex}，不是预期的{expect}", fix="请检查是否交错了表格")
-    validated, sources = assemble(files)
+    """One application's files.  ``expect``: an annex id the files must be.  Problems said
+    for many rows or fields of one file come grouped, one line each (``group_problems``)."""
+    validated, sources, files = collect([pf for p in expand(paths) for pf in parse_files(p)], expect)
     return ParseResult(validated, sources, files)
+
+
+FORMS = "fillable/ 中下载的表格"
+
+
+def collect(files: list[ParsedFile], expect: str | None = None, forms: str = FORMS):
+    """Parsed files of one application -> (validated data, sources, files kept): pieces of a
+    bound copy given whole are dropped, each file says what it is not (``said``), values are
+    assembled and validated, repeated problems grouped.  ``forms``: where the blank forms are
+    (the web page names its own download page)."""
+    from ..problems import group_problems
+    from .dossier import drop_pieces_of_whole
+    files = drop_pieces_of_whole(files)
+    for pf in files:
+        said(pf, expect, forms)
+    validated, sources = assemble(files)
+    validated.problems[:] = group_problems(validated.problems)
+    return validated, sources, files
+
+
+def said(pf: ParsedFile, expect: str | None = None, forms: str = FORMS) -> ParsedFile:
+    """A file of no known annex, of another annex than ``expect``, or with nothing filled in
+    (空白表格: an error, so a blank form returned by mistake stops the command) says so, once:
+    every route (fillable PDF, printed PDF, DOCX) comes through here."""
+    from ..model import BY_ID
+    from ..problems import ERROR
+    if pf.annex is None and not pf.problems:
+        pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix=f"请使用{forms}填写")
+    elif expect and pf.annex and pf.annex != expect:
+        pf.problem(f"这是{pf.annex}，不是预期的{expect}", fix="请检查是否交错了表格")
+    if pf.annex in BY_ID and not any(_filled(v.raw) for v in pf.values) \
+            and not any(p.severity == ERROR for p in pf.problems):
+        name = BY_ID[pf.annex].name
+        pf.problems[:] = [p for p in pf.problems if "空白表格" not in p.message]   # a reader's guess
+        pf.problem(f"空白表格：{name}中没有读出任何填写的内容", fix=f"请在{name}中填写后保存，再重新提交")
+    return pf
+
+
+def _filled(raw) -> bool:
+    from ..normalize import is_empty
+    return raw is not False and not is_empty(raw)

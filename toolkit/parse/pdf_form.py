@@ -36,35 +36,272 @@ def annex_from_info(pdf) -> str | None:
 
 
 def read_form(pdf, file: str) -> ParsedFile:
-    """Every field of ours with a value (``pdf``: a pikepdf document).
-    ``annex`` from the document info or the names."""
+    """Every field of ours with a value (``pdf``: a pikepdf document), as one file: a PDF
+    holding several annexes' fields says so.  ``annex`` from the document info or the names."""
+    return read_forms(pdf, file, split=False)[0]
+
+
+def read_forms(pdf, file: str, split: bool = True, first_page: int = 1) -> list[ParsedFile]:
+    """The values of every field of ours: those /AcroForm reaches and the widgets on each
+    page's /Annots it does not (pdfunite keeps one file's /AcroForm; a form whose /AcroForm
+    was removed keeps its widgets); text put over a field with an "add text" tool (FreeText
+    annotation) fills the field when it is empty.  ``split``: a PDF holding several annexes'
+    fields (pdfunite of the annexes) is one ParsedFile per annex, named by its pages.  Pages
+    are numbered from ``first_page``."""
+    fields, seen, foreign = _all_fields(pdf, first_page)
+    by_annex: dict[str, list[_Field]] = {}
+    for f in fields:
+        by_annex.setdefault(f.name.annex, []).append(f)
+    texts = free_texts(pdf, first_page)
+    if split and len(by_annex) > 1:
+        parts = [_part(file, annex, own, True) for annex, own in
+                 sorted(by_annex.items(), key=lambda kv: (_first_page(kv[1]), kv[0]))]
+    else:
+        pf = _part(file, annex_from_info(pdf) or (max(by_annex, key=lambda a: len(by_annex[a]))
+                                                  if by_annex else None), fields, False)
+        if len(by_annex) > 1:
+            pf.problem("同一个PDF中有多个附件的字段：" + "、".join(sorted(by_annex)),
+                       fix="请每个附件单独提交一个文件")
+        if seen and not by_annex:
+            pf.kind = "pdf-foreign"
+        parts = [pf]
+    parts[0].has_fields = bool(seen)
+    if seen > MAX_FIELDS:
+        parts[0].problem(f"PDF有超过{MAX_FIELDS}个表单字段，不是本工具生成的表格，已停止读取",
+                         fix="请使用 fillable/ 中下载的表格")
+    place_texts(texts, fields, parts)
+    for pf in parts:
+        pf.has_fields = bool(seen)
+        pf.values = [Value(f.name, f.raw, f.source) for f in fields if f.part is pf and f.raw is not None]
+    return parts
+
+
+class _Field:
+    """One terminal field of ours: its name, node, value and widgets' boxes."""
+    __slots__ = ("title", "name", "node", "raw", "boxes", "part", "multiline", "button", "source")
+
+    def __init__(self, title: str, name, node, boxes):
+        self.title, self.name, self.node, self.boxes = title, name, node, boxes
+        self.raw = _value(node)
+        self.part = None
+        self.source = f"字段 {title}"
+        ft = _inherited(node, "/FT")
+        self.button = ft == "/Btn"
+        ff = _inherited(node, "/Ff")
+        self.multiline = isinstance(ff, int) and bool(int(ff) & 4096)
+
+
+def _part(file: str, annex: str | None, fields: list[_Field], named: bool) -> ParsedFile:
+    pages = sorted({p for f in fields for p, _ in f.boxes if p})
+    if named:
+        from ..model import BY_ID
+        if pages:
+            first, last = pages[0], pages[-1]
+            file += f"（第{first}页）" if first == last else f"（第{first}–{last}页）"
+        else:
+            file += f"（{BY_ID[annex].name}）" if annex in BY_ID else f"（{annex}）"
+    pf = ParsedFile(file=file, kind="pdf-form", annex=annex)
+    for f in fields:
+        f.part = pf
+    return pf
+
+
+def _first_page(fields: list[_Field]) -> int:
+    return min((p for f in fields for p, _ in f.boxes if p), default=1 << 30)
+
+
+def _all_fields(pdf, first_page: int) -> tuple[list[_Field], int, int]:
+    """(fields of ours, fields seen, foreign fields); stops after ``MAX_FIELDS``."""
     import pikepdf
-    pf = ParsedFile(file=file, kind="pdf-form")
+    place: dict[tuple, int] = {}                    # widget objgen -> page number
+    orphans: list[tuple[int, object]] = []
+    for number, page in enumerate(pdf.pages, first_page):
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            continue
+        for a in annots:
+            if isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/Widget":
+                if a.is_indirect:
+                    place[a.objgen] = number
+                orphans.append((number, a))
     acro = pdf.Root.get("/AcroForm")
     fields = acro.get("/Fields") if isinstance(acro, pikepdf.Dictionary) else None
-    seen = 0
-    annexes: dict[str, int] = {}
-    for name, node in _terminal_fields(fields):
+    done: set[tuple] = set()
+    out: list[_Field] = []
+    seen = foreign = 0
+
+    def take(title: str, node) -> bool:
+        nonlocal seen, foreign
+        widgets = list(_widgets(node))
+        for x in [node, *widgets]:
+            if x.is_indirect:
+                done.add(x.objgen)
         seen += 1
         if seen > MAX_FIELDS:
-            pf.problem(f"PDF有超过{MAX_FIELDS}个表单字段，不是本工具生成的表格，已停止读取",
-                       fix="请使用 fillable/ 中下载的表格")
+            return False
+        name = parse_name(title) or parse_name(title.split(".")[0])
+        if name is None:
+            foreign += 1
+            return True
+        boxes = [(place.get(w.objgen) if w.is_indirect else None, _rect(w)) for w in widgets]
+        out.append(_Field(title, name, node, boxes))
+        return True
+
+    for title, node in _terminal_fields(fields):
+        if not take(title, node):
+            return out, seen, foreign
+    for number, a in orphans:
+        if a.is_indirect and a.objgen in done:
+            continue
+        parent = a.get("/Parent")
+        node = parent if "/T" not in a and isinstance(parent, pikepdf.Dictionary) else a
+        if node.is_indirect and node.objgen in done:
+            continue
+        if not take(_full_name(node), node):
             break
-        fname = parse_name(name) or parse_name(name.split(".")[0])
-        if fname is None:
+    return out, seen, foreign
+
+
+def _full_name(node) -> str:
+    parts = []
+    depth = 0
+    while node is not None and depth < 20:
+        t = node.get("/T")
+        if t is not None:
+            parts.append(_text(t))
+        node = node.get("/Parent")
+        depth += 1
+    return ".".join(reversed(parts))
+
+
+def _rect(node) -> tuple[float, float, float, float] | None:
+    import pikepdf
+    r = node.get("/Rect")
+    if not isinstance(r, pikepdf.Array) or len(r) != 4:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in r)
+    except (TypeError, ValueError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+# ---------------------------------------------------------------- text added over the form
+
+class _Text:
+    """A FreeText annotation ("add text", typewriter): its page, box and words."""
+    __slots__ = ("page", "rect", "text")
+
+    def __init__(self, page: int, rect, text: str):
+        self.page, self.rect, self.text = page, rect, text
+
+
+def free_texts(pdf, first_page: int = 1) -> list[_Text]:
+    """Every FreeText annotation with words (its /Contents, else its rich text /RC)."""
+    import pikepdf
+    out = []
+    for number, page in enumerate(pdf.pages, first_page):
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
             continue
-        annexes[fname.annex] = annexes.get(fname.annex, 0) + 1
-        raw = _value(node)
-        if raw is None:
+        for a in annots:
+            if not isinstance(a, pikepdf.Dictionary) or a.get("/Subtype") != "/FreeText":
+                continue
+            text = _annot_text(a)
+            if text:
+                out.append(_Text(number, _rect(a), text))
+    return out
+
+
+def _annot_text(a) -> str:
+    import pikepdf
+    c = a.get("/Contents")
+    text = _text(c).strip() if isinstance(c, pikepdf.String) else ""
+    if text:
+        return text
+    rc = a.get("/RC")
+    if isinstance(rc, pikepdf.Stream):
+        rc = repair_bytes(rc.read_bytes())
+    elif isinstance(rc, pikepdf.String):
+        rc = _text(rc)
+    else:
+        return ""
+    import html
+    import re
+    rc = re.sub(r"<\s*(br|/p|/div)\b[^>]*>", "\n", rc, flags=re.I)
+    return html.unescape(re.sub(r"<[^>]*>", "", rc)).strip()
+
+
+def place_texts(texts: list[_Text], fields: list[_Field], parts: list[ParsedFile]) -> None:
+    """Each added text lying mostly inside a field's box fills that field when it is empty and
+    is reported when it differs from the field's value; text outside every field is reported
+    as not read, with its page."""
+    from ..normalize import is_empty, is_tick
+    from ..problems import WARNING, label_of
+    by_page: dict[int, list[tuple[tuple, _Field]]] = {}
+    for f in fields:
+        for page, box in f.boxes:
+            if page and box:
+                by_page.setdefault(page, []).append((box, f))
+    over: dict[int, tuple[_Field, list[_Text]]] = {}
+    for t in texts:
+        f = _under(t, by_page.get(t.page, ()))
+        if f is None:
+            pf = next((p for p in parts if _holds(p, t.page, fields)), parts[0])
+            pf.problem(f"用“添加文字”工具放在页面上的文字“{_short(t.text)}”不在任何字段内，未读取",
+                       severity=WARNING, source=f"第{t.page}页 添加的文字（FreeText注释）",
+                       fix="请把这些内容填入表格对应的字段后保存，再重新提交")
             continue
-        pf.values.append(Value(fname, raw, f"字段 {name}"))
-    pf.annex = annex_from_info(pdf) or (max(annexes, key=annexes.get) if annexes else None)
-    if annexes and len(annexes) > 1:
-        pf.problem("同一个PDF中有多个附件的字段：" + "、".join(sorted(annexes)), fix="请每个附件单独提交一个文件")
-    if seen and not annexes:
-        pf.kind = "pdf-foreign"
-    pf.has_fields = bool(seen)
-    return pf
+        over.setdefault(id(f), (f, []))[1].append(t)
+    for f, ts in over.values():
+        ts.sort(key=lambda t: (-(t.rect[3] if t.rect else 0), t.rect[0] if t.rect else 0))
+        text = ("\n" if f.multiline else "").join(t.text for t in ts)
+        n = f.name
+        where = dict(annex=n.annex, table=n.table, row=n.row, field=n.field,
+                     label=label_of(n.annex, n.table, n.field) or None,
+                     source=f"第{ts[0].page}页 添加的文字（FreeText注释）")
+        empty = f.raw is None or f.raw is False or isinstance(f.raw, str) and is_empty(f.raw)
+        if empty and (not f.button or is_tick(text)):
+            f.raw = True if f.button else text
+            f.source = where["source"] + f" 字段 {f.title}"
+            f.part.problem(f"字段中没有填写，其上用“添加文字”工具放了“{_short(text)}”，已作为该字段的值读取",
+                           severity=WARNING, fix="请核对；填写时请直接在表格的字段中输入", **where)
+        elif empty:
+            f.part.problem(f"勾选框上用“添加文字”工具放了“{_short(text)}”，不是勾选，未读取", severity=WARNING,
+                           fix="请直接勾选该方框", **where)
+        elif f.button and is_tick(text) or not f.button and str(f.raw).strip() == text.strip():
+            continue
+        else:
+            shown = "已勾选" if f.raw is True or f.button else f"“{_short(str(f.raw))}”"
+            f.part.problem(f"字段的值是{shown}，其上用“添加文字”工具放的文字“{_short(text)}”与之不同，"
+                           "已采用字段的值", severity=WARNING, fix="请核对后只保留一个，直接填写在字段中", **where)
+
+
+def _under(t: _Text, boxes) -> _Field | None:
+    """The field whose box holds most of ``t``'s box (at least half of it)."""
+    if t.rect is None:
+        return None
+    x1, y1, x2, y2 = t.rect
+    area = max((x2 - x1) * (y2 - y1), 1e-6)
+    best, most = None, 0.5
+    for (a1, b1, a2, b2), f in boxes:
+        w = min(x2, a2) - max(x1, a1)
+        h = min(y2, b2) - max(y1, b1)
+        if w <= 0 or h <= 0:
+            continue
+        share = w * h / area
+        if share >= most:
+            best, most = f, share
+    return best
+
+
+def _holds(pf: ParsedFile, page: int, fields: list[_Field]) -> bool:
+    return any(p == page for f in fields if f.part is pf for p, _ in f.boxes)
+
+
+def _short(s: str, n: int = 30) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n - 1] + "…"
 
 
 def _terminal_fields(fields, prefix: str = "", depth: int = 0):

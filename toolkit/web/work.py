@@ -20,8 +20,8 @@ MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再�
 
 def parse_files(files: list[tuple[Path, str]], progress=None):
     """One application's files -> ``ParseResult``-like (validated, sources, problems); never raises."""
+    from ..parse import collect
     from ..parse import parse_files as parse_one
-    from ..parse.assemble import assemble
     parsed = []
     for path, shown in files:
         try:
@@ -35,29 +35,16 @@ def parse_files(files: list[tuple[Path, str]], progress=None):
             pf.file = shown + pf.file[len(str(path)):] if pf.file.startswith(str(path)) else shown
             for p in pf.problems:
                 p.file = pf.file
-            parsed.append(_said_empty(pf))
+            parsed.append(pf)
         if progress:
             progress()
-    from ..parse.dossier import drop_pieces_of_whole
-    validated, sources = assemble(drop_pieces_of_whole(parsed))
+    # unknown, blank (空白表格) and wrongly filled files said as on the command line, repeated
+    # problems grouped
+    validated, sources, _ = collect(parsed, forms="“下载表格”中的表格")
     data = dict(validated.data)
     if sources:
         data["sources"] = dict(sorted(sources.items()))
     return validated, data
-
-
-def _said_empty(pf):
-    """A file of no known annex, or with nothing filled in, says so."""
-    shown = pf.file
-    if pf.annex is None and not pf.problems:
-        pf.problem("无法判断这是哪个附件（不是本工具生成的表格）", fix="请使用“下载表格”中的表格填写")
-    elif not pf.values and not pf.problems:
-        from ..model import BY_ID
-        block = BY_ID.get(pf.annex)
-        pf.problems.append(Problem(f"{block.name if block else pf.annex}中没有读出任何填写的内容（空白表格？）",
-                                   file=shown, annex=pf.annex, severity=WARNING,
-                                   fix="请确认交回的是填好并保存后的文件"))
-    return pf
 
 
 def run_check(data: dict, items=None):
