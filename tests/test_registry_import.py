@@ -159,3 +159,17 @@ def test_a_bad_value_in_a_data_file_is_listed_where_it_is(tmp_path):
         res = import_files(reg, [write(tmp_path / "a.json", d)])
     assert any(p.field == "phone" and p.file.endswith("a.json") for p in res.problems)
     json.dumps([p.to_dict() for p in res.problems])
+
+
+def test_a_folder_is_imported_file_by_file(tmp_path):
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    write(tmp_path / "in" / "a.yaml", app("甲单位"))
+    write(tmp_path / "in" / "sub" / "b.json", app("乙单位"))
+    (tmp_path / "in" / "readme.txt").write_text("说明", encoding="utf-8")
+    with Registry(str(tmp_path / "r.sqlite3")) as reg:
+        res = import_files(reg, [tmp_path / "in"])
+        assert [n.rsplit("/", 1)[-1] for n, _ in res.outcomes] == ["a.yaml", "b.json"]
+        (tmp_path / "empty").mkdir()
+        with pytest.raises(InputError) as e:
+            import_files(reg, [tmp_path / "empty"])
+        assert "empty" in str(e.value)

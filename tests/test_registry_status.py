@@ -175,3 +175,18 @@ def test_export_needs_xlsx(tmp_path, bad):
     r = CliRunner().invoke(main, ["registry", "export", "--db", str(tmp_path / "r.sqlite3"), "--out",
                                   str(tmp_path / bad)])
     assert r.exit_code == 2
+
+
+def test_publicity_then_recognition(tmp_path):
+    db = str(tmp_path / "r.sqlite3")
+    run = lambda *a: CliRunner().invoke(main, ["registry", *a, "--db", db])  # noqa: E731
+    r = run("publicity", "--unit", "甲单位", "--from", "2026-09-18")
+    assert r.exit_code == 0 and "2026-09-28" in r.output, r.output
+    r = CliRunner().invoke(main, ["registry", "status", "--db", db, "--as-of", "2026-09-25"])
+    assert "[提示] 第十一条：公示中 2026-09-28" in r.output
+    r = CliRunner().invoke(main, ["registry", "status", "--db", db, "--as-of", "2026-09-29"])
+    assert "第十二条：公示期满" in r.output and r.exit_code == 0
+    r = run("recognize", "--unit", "甲单位", "--on", "2026-09-28")
+    assert r.exit_code == 0 and "在公示期内" in r.output
+    r = run("publicity", "--unit", "乙单位", "--from", "2026-12-28")
+    assert r.exit_code == 2 and "2027年" in r.output

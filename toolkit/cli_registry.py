@@ -74,6 +74,20 @@ def _event(db, unit, kind, on, **kw):
 
 @registry.command()
 @_unit
+@click.option("--from", "start", required=True, callback=_date, help="公示开始日期。")
+@click.option("--holidays", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="节假日文件（内置日历没有的年份，见 qhsme calendar --help）。")
+@_db
+def publicity(unit, start, holidays, db):
+    """登记拟认定名单的公示（第十一条：公示7个工作日）；台账中没有该单位时新建。"""
+    from .bureau.workdays import OFFICIAL, load_holidays, publicity_end
+    end = publicity_end(start, cal=load_holidays(holidays) if holidays else OFFICIAL)
+    _event(db, unit, "publicity", start, note=end.isoformat(), create=True)
+    click.echo(f"公示7个工作日，至 {end.isoformat()}（第十一条）")
+
+
+@registry.command()
+@_unit
 @click.option("--on", "on", required=True, callback=_date, help="认定日期（公布之日）。")
 @click.option("--document", help="认定文号。")
 @click.option("--credit-code", help="统一社会信用代码（18位）。")

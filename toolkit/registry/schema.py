@@ -64,7 +64,7 @@ events = sa.Table(
 
 # event kinds and how the registry names them
 KINDS = {
-    "publicity": "公示",
+    "publicity": "公示",          # on_date: first day; note: last day (7 working days, 第十一条)
     "recognized": "认定",
     "revoked": "撤消称号",
     "complaint": "被中小企业投诉",

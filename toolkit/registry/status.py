@@ -88,6 +88,14 @@ def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2) -> Pl
     recog = [e for e in evs if e.kind == "recognized" and e.on_date and e.on_date <= as_of]
     complaints = sum(1 for e in evs if e.kind == "complaint" and (e.on_date or dt.date.min) <= as_of)
     st.complaints = complaints + int(rec.get("complaints") or 0)
+    pub = [e for e in evs if e.kind == "publicity" and e.on_date and e.note and e.on_date <= as_of]
+    if pub and (not recog or pub[-1].on_date > recog[-1].on_date):
+        end = dt.date.fromisoformat(pub[-1].note)
+        if as_of <= end:
+            st.items.append(Item(INFO, "第十一条", "公示中", end.isoformat(), f"自 {pub[-1].on_date.isoformat()} 起公示7个工作日"))
+        else:
+            st.items.append(Item(DUE, "第十二条", "公示期满，对公示无异议的授予称号", end.isoformat(),
+                                 "授予称号后请用 registry recognize 登记"))
     if not recog:
         if rec.get("recognized_on"):
             recog_on, doc = dt.date.fromisoformat(rec["recognized_on"]), None

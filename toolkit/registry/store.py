@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -39,8 +40,25 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
+SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+def expand(paths) -> list[Path]:
+    """Files, and the data files and workbooks inside folders (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.suffix.lower() in SUFFIXES and not q.name.startswith((".", "~$")))
+            if not found:
+                raise InputError("文件夹中没有可导入的文件（.yaml/.json/.xlsx）", file=str(p))
+            out += found
+        else:
+            out.append(p)
+    return out
+
+
 def import_files(reg, paths, *, replace: bool = False) -> ImportResult:
-    sources = [read_source(p) for p in paths]          # nothing written if any is unreadable
+    sources = [read_source(p) for p in expand(paths)]          # nothing written if any is unreadable
     res = ImportResult()
     with reg.write() as conn:
         for sf in sources:
@@ -213,9 +231,10 @@ def add_event(reg, unit: str, kind: str, on: dt.date | None, *, document=None, n
                                                   e.note.is_(None) if note is None else e.note == note)).first()
         if same:
             return f"已有相同记录（{KINDS[kind]} {on or ''}），未改动"
+        warn = _publicity_warning(conn, pid, on) if kind == "recognized" else ""
         conn.execute(events.insert().values(platform_id=pid, kind=kind, on_date=on, period=period,
                                             document=document, note=note, created_at=now()))
-    return ("新建平台“%s”，" % unit if created else "") + f"已登记：{KINDS[kind]} {on.isoformat() if on else ''}" + \
+    return warn +  ("新建平台“%s”，" % unit if created else "") + f"已登记：{KINDS[kind]} {on.isoformat() if on else ''}" + \
         (f"（{period}）" if period else "")
 
 
@@ -232,3 +251,13 @@ def _set_credit_code(conn, pid, code):
     if other:
         raise InputError(f"统一社会信用代码 {code} 在台账中已属于“{other}”，未改动")
     conn.execute(platforms.update().where(platforms.c.id == pid).values(credit_code=code))
+
+
+def _publicity_warning(conn, pid, on) -> str:
+    """第十二条: the title is given after a publicity without objection (第十一条: 7 working days)."""
+    e = events.c
+    last = conn.execute(sa.select(e.on_date, e.note).where(e.platform_id == pid, e.kind == "publicity",
+                                                           e.on_date <= on).order_by(e.on_date.desc())).first()
+    if last and last.note and on <= dt.date.fromisoformat(last.note):
+        return f"注意：公示至 {last.note} 才期满（第十一条），认定日期 {on.isoformat()} 在公示期内（第十二条：公示无异议后授予称号）。"
+    return ""
