@@ -13,6 +13,7 @@ from ..geometry import G
 
 MIN_INK = 12            # pixels: less ink than this in a region is noise, the region is empty
 WORD_GAP = 1.6          # a gap wider than this many line heights splits a line into pieces
+MIN_LINE_IN = 0.06      # a text line is at least this tall (a 6 pt character is 0.07")
 PAD = 4                 # white pixels around a piece given to the recogniser
 
 
@@ -31,7 +32,7 @@ class Piece:
     region: int       # index of the region (cell or blob) it lies in
 
 
-def _clean(ink: np.ndarray) -> np.ndarray:
+def clean(ink: np.ndarray) -> np.ndarray:
     """Ink without isolated specks (scanner noise): components of 1-3 pixels go."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = np.nonzero(stats[:, cv2.CC_STAT_AREA] <= 3)[0]
@@ -57,13 +58,13 @@ def _segments(profile: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def _rows(ink: np.ndarray) -> list[tuple[int, int]]:
+def _rows(ink: np.ndarray, min_line: int) -> list[tuple[int, int]]:
     """Text rows of a region: runs of inked pixel rows; a thin run (a stroke of 二, a
-    dash) joins its nearest neighbour."""
+    dash, a dot of ：) joins its nearest neighbour."""
     segs = _segments(ink.sum(axis=1))
     if not segs:
         return []
-    tall = max(b - a for a, b in segs)
+    tall = max(max(b - a for a, b in segs), min_line)
     merged = True
     while merged and len(segs) > 1:
         merged = False
@@ -86,14 +87,14 @@ def _rows(ink: np.ndarray) -> list[tuple[int, int]]:
     return segs
 
 
-def pieces_of(ink: np.ndarray, box: tuple[int, int, int, int], region: int) -> list[Piece]:
+def pieces_of(ink: np.ndarray, box: tuple[int, int, int, int], region: int, dpi: float) -> list[Piece]:
     """Pieces of text inside ``box`` (x0, y0, x1, y1) of the page's ink."""
     x0, y0, x1, y1 = box
     sub = ink[y0:y1, x0:x1]
     if int(np.count_nonzero(sub)) < MIN_INK:
         return []
     out = []
-    for a, b in _rows(sub):
+    for a, b in _rows(sub, int(MIN_LINE_IN * dpi)):
         row = sub[a:b]
         h = b - a
         if h < 3 or np.count_nonzero(row) < MIN_INK:
@@ -118,8 +119,8 @@ def outside_blobs(ink: np.ndarray, cell_boxes, dpi: float) -> list[tuple[int, in
     rest = ink.copy()
     for x0, y0, x1, y1 in cell_boxes:
         rest[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = 0
-    rest = _clean(rest)
-    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.12 * dpi)), 1))
+    rest = clean(rest)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.12 * dpi)), max(3, int(0.03 * dpi))))
     smear = cv2.dilate(rest, k)
     n, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
     out = []
@@ -129,7 +130,9 @@ def outside_blobs(ink: np.ndarray, cell_boxes, dpi: float) -> list[tuple[int, in
         if h < 4 or w < 4:
             continue
         out.append((max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)))
-    return out
+    # a blob within another's box (a dot beside a line) is read with it, not twice
+    return [b for b in out if not any(o != b and o[0] <= b[0] and o[1] <= b[1] and o[2] >= b[2]
+                                      and o[3] >= b[3] for o in out)]
 
 
 def piece_image(channel: np.ndarray, p: Piece) -> np.ndarray:
@@ -138,6 +141,9 @@ def piece_image(channel: np.ndarray, p: Piece) -> np.ndarray:
     crop = channel[max(0, p.y0 - 1):min(H, p.y1 + 1), max(0, p.x0 - 1):min(W, p.x1 + 1)]
     crop = cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2RGB)
+
+
+_FULL = {":": "：", "(": "（", ")": "）", ";": "；", ",": "，"}
 
 
 def _cjk(ch: str) -> bool:
@@ -156,8 +162,8 @@ def glyphs_of(p: Piece, text: str, chars, scale: float, page: int) -> list[OcrG]
     size = bottom - top
     out = []
     for k, (ch, _, conf) in enumerate(chars):
-        if ch == ":" and k and _cjk(chars[k - 1][0]):
-            ch = "："        # the forms print full-width colons after their labels
+        if ch in _FULL and (k and _cjk(chars[k - 1][0]) or k + 1 < len(chars) and _cjk(chars[k + 1][0])):
+            ch = _FULL[ch]   # the forms print full-width punctuation in Chinese text
         left = p.x0 if k == 0 else (centres[k - 1] + centres[k]) / 2
         right = p.x1 if k == len(chars) - 1 else (centres[k] + centres[k + 1]) / 2
         if right <= left:

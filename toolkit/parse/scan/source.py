@@ -21,6 +21,7 @@ from .rules import binarise, cell_boxes, cells, find_rules
 from .seal import seals
 
 TICKS = frozenset("√✓✔☑☒■●◉✗✘×")
+PAPER_BAND = 30      # grey levels below the paper still counted as paper for the recogniser
 MIN_SCORE = 0.5      # a piece read with less mean confidence is noise (rapidocr's own text_score)
 
 
@@ -39,8 +40,10 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
     """One page image as geometry in points (top-left origin, y down)."""
     t0 = time.perf_counter()
     rgb, skew = deskew(img.rgb, img.dpi)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    ink = binarise(grey)
+    # the red channel turns a red seal near-white while black print stays black: rules and
+    # text under a seal are read as if it were not there
+    channel = rgb[..., 0].copy() if img.colour else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    ink = binarise(channel)
     rules = find_rules(ink, img.dpi)
     boxes = cells(rules, img.dpi)
     s = img.scale
@@ -49,19 +52,19 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
     geo.cells = cell_boxes(boxes, s)
     geo.seals = seals(rgb, img.dpi, img.colour)
     if ocr:
-        # the red channel turns a red seal near-white while black print stays black
-        channel = rgb[..., 0].copy() if img.colour else grey
-        text_ink = binarise(channel) if img.colour else ink
-        text_ink = L._clean(cv2.bitwise_and(text_ink, cv2.bitwise_not(rules.mask)))
-        regions = boxes + L.outside_blobs(cv2.bitwise_and(text_ink, cv2.bitwise_not(
-            cv2.dilate(rules.mask, np.ones((5, 5), np.uint8)))), boxes, img.dpi)
-        pieces = [p for k, b in enumerate(regions) for p in L.pieces_of(text_ink, b, k)]
-        reads = engine().read([L.piece_image(channel, p) for p in pieces])
+        text_ink = L.clean(cv2.bitwise_and(ink, cv2.bitwise_not(rules.mask)))
+        outside = cv2.bitwise_and(text_ink, cv2.bitwise_not(cv2.dilate(rules.mask, np.ones((5, 5), np.uint8))))
+        regions = boxes + L.outside_blobs(outside, boxes, img.dpi)
+        pieces = [p for k, b in enumerate(regions) for p in L.pieces_of(text_ink, b, k, img.dpi)]
+        # what is lighter than ink (paper, a seal's remains on the red channel, noise) goes white
+        paper = float(np.median(channel[::8, ::8]))
+        plain = np.where(channel > paper - PAPER_BAND, 255, channel).astype(np.uint8)
+        reads = engine().read([L.piece_image(plain, p) for p in pieces])
         for p, r in zip(pieces, reads):
             if not r.text.strip() or r.score < MIN_SCORE:
                 continue
             geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number))
-        geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
+    geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
     geo.seconds = time.perf_counter() - t0
     return geo
 
