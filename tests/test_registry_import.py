@@ -75,6 +75,7 @@ def test_matched_by_credit_code_before_the_name(db_url, tmp_path):  # noqa: F811
         res = import_files(reg, [write(tmp_path / "b.yaml", app("甲单位（更名）", credit_code=code,
                                                                 ops=((2025, 1, 1),)))])
         assert any(code in str(p) and "甲单位（更名）" in str(p) for p in res.conflicts)
+        assert not any("credit_code" in p.message for p in res.problems)    # read, so not "未读取"
         with reg.read() as c:
             assert c.execute(sa.select(platforms.c.unit_name, platforms.c.credit_code)).all() == [("甲单位", code)]
             assert c.scalar(sa.select(sa.func.count()).select_from(years)) == 2

@@ -190,3 +190,15 @@ def test_publicity_then_recognition(tmp_path):
     assert r.exit_code == 0 and "在公示期内" in r.output
     r = run("publicity", "--unit", "乙单位", "--from", "2026-12-28")
     assert r.exit_code == 2 and "2027年" in r.output
+
+
+def test_a_data_files_record_block_counts(tmp_path):
+    from toolkit.datafile import save
+    db = str(tmp_path / "r.sqlite3")
+    save({"annex1": {"unit_name": "甲单位", "platform_name": "甲平台"},
+          "record": {"recognized_on": "2024-03-20", "complaints": 2, "judicial_penalty": True}}, tmp_path / "a.yaml")
+    assert CliRunner().invoke(main, ["registry", "import", "--db", db, str(tmp_path / "a.yaml")]).exit_code == 0
+    r = CliRunner().invoke(main, ["registry", "status", "--db", db, "--as-of", "2024-06-01", "--format", "json"])
+    st = json.loads(r.output)["platforms"][0]
+    assert r.exit_code == 1 and st["recognized_on"] == "2024-03-20" and st["complaints"] == 2
+    assert {i["title"] for i in st["items"] if i["kind"] == GROUND} == {"被中小企业投诉2次以上的", "被司法机关处罚的"}

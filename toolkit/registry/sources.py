@@ -85,8 +85,8 @@ def _from_data(sf: SourceFile, data: dict, source: str) -> None:
     from ..validate import validate
     if not any(b.id in data for b in BLOCKS):
         raise InputError("不是申报数据文件：没有附件1–7、declared 或 record 中的任何一部分，未导入", file=source)
-    raw_code = data.get("credit_code")
-    v = validate(data)
+    raw_code = data.get("credit_code")        # not in the model yet: read beside it
+    v = validate({k: x for k, x in data.items() if k != "credit_code"})
     for pr in v.problems:            # a value given but not usable is left out: say so
         if pr.value is not None or "未读取" in pr.message:
             pr.file = source

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ..errors import InputError
 from ..model import annex
-from ..problems import WARNING, Problem
+from ..problems import ERROR, WARNING, Problem
 from .schema import KINDS, applications, events, files, platforms, years
 from .sources import ANNEX6_TABLE, Incoming, SourceFile, read_source
 
@@ -167,7 +167,7 @@ def _merge(old: dict, new: dict, replace: bool, res: ImportResult, it: Incoming,
             res.problems.append(Problem(
                 f"{where}与台账不一致：台账为“{out[k]}”，本文件为“{v}”，" + ("已按文件改正" if replace else "保留台账的值"),
                 annex=block, table="platforms" if block == "annex6" else None, row=it.row, field=k, label=label,
-                file=it.source, severity=WARNING if replace else "错误",
+                file=it.source, severity=WARNING if replace else ERROR,
                 fix="" if replace else "核实后改正文件，或用 registry import --replace 以文件为准"))
             if replace:
                 out[k] = v
