@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...model.annexes import YMD
 from ...model.fields import Annex, Field, Row, Table, Text
 from ...model.fields import FieldType as T
 from ...problems import WARNING
@@ -83,9 +84,14 @@ class GridReader(Emitter):
             self.blocks.extend(page_blocks(p, self.grids[p.number]))
         self.index = {id(b): k for k, b in enumerate(self.blocks)}
         self.words = self._model_words()
+        self.ends = [w for w in self.words if len(w) > 2 and w.endswith("：")] + \
+            [squash(i.text) for s in annex.all_sections() for i in s.items if isinstance(i, Text) and len(i.text) > 3]
         self.cursor = 0
+        self.offset = 0                     # glyphs of the cursor's block already read
         self.missing: list[str] = []
         self.found = 0
+        self.used: set[int] = set()         # blocks read as words or values
+        self.totals = {f"total_{c}" for t in annex.tables() for c in t.total_columns}   # in 合计 rows
 
     def _model_words(self) -> set[str]:
         words = set()
@@ -100,20 +106,24 @@ class GridReader(Emitter):
 
     # finding words --------------------------------------------------------------------------
     def find(self, words: str, exact_only: bool = False, limit: int = 60) -> Hit | None:
-        """The first block from the cursor that starts with ``words`` (then ``：``), as a
-        whole cell, a cell with the value under the words, or a line with the value after."""
+        """The first block from the cursor that starts with ``words`` (then ``：``): a whole
+        cell, a cell with the value under the words, or a line (anywhere after the words
+        found before on it) with the value after."""
         w = squash(words)
         if not w:
             return None
-        prefix = None
         for k in range(self.cursor, min(len(self.blocks), self.cursor + limit)):
             b = self.blocks[k]
             text = b.text
             if text == w or text == w + "：" or text == w + ":":
                 return Hit(k, len(b.glyphs))
-            if exact_only or prefix is not None:
+            if exact_only:
                 continue
-            pos = text.find(w) if not b.cell else (0 if text.startswith(w) else -1)
+            if b.cell:
+                pos = 0 if text.startswith(w) else -1
+            else:
+                skip = self.offset if k == self.cursor else 0
+                pos = text.find(w, sum(len(squash(g.text)) for g in b.glyphs[:skip]))
             if pos < 0:
                 continue
             end_char = pos + len(w)
@@ -122,8 +132,8 @@ class GridReader(Emitter):
                 end = b.owner[end_char] + 1
             elif b.cell and end < len(b.glyphs) and abs(b.glyphs[end].cy - b.glyphs[end - 1].cy) < 1:
                 continue            # the cell's words go on after the label on its line: another label
-            prefix = Hit(k, end)
-        return prefix
+            return Hit(k, end)
+        return None
 
     def locate(self, words: str, **kw) -> Hit | None:
         hit = self.find(words, **kw)
@@ -131,7 +141,11 @@ class GridReader(Emitter):
             self.missing.append(words)
             return None
         self.found += 1
-        self.cursor = hit.block + (0 if hit.end < len(self.blocks[hit.block].glyphs) else 1)
+        self.used.add(hit.block)
+        if hit.end < len(self.blocks[hit.block].glyphs):
+            self.cursor, self.offset = hit.block, hit.end
+        else:
+            self.cursor, self.offset = hit.block + 1, 0
         return hit
 
     # the walk ---------------------------------------------------------------------------
@@ -139,14 +153,14 @@ class GridReader(Emitter):
         a = self.a
         self.next_title = a.title
         if a.cover is not None:
-            self._items(a.cover.items, stacked=False)
+            self._items(a.cover.items, stacked=False, later=[])
         self.locate(a.title)
         titles = [s.title for s in a.sections]
         for k, sec in enumerate(a.sections):
             if sec.title:
                 self.locate(sec.title)
             self.next_title = next((t for t in titles[k + 1:] if t), None)
-            self._items(sec.items, stacked=sec.stacked)
+            self._items(sec.items, stacked=sec.stacked, later=[i for s in a.sections[k + 1:] for i in s.items])
         total = self.found + len(self.missing)
         if total and self.found / total < 0.5:
             self.pf.values.clear()
@@ -157,8 +171,21 @@ class GridReader(Emitter):
             names = "”“".join(self.missing[:5])
             self.pf.problem(f"{a.name}：页面上找不到“{names}”{'等' if len(self.missing) > 5 else ''}，"
                             "相关的值未读出，请人工核对", severity=WARNING)
+        self._unplaced()
 
-    def _items(self, items, stacked: bool) -> None:
+    def _unplaced(self) -> None:
+        """Text in a cell that no label or table claims: said, not dropped."""
+        heads = {squash(self.a.name), squash(self.a.title)}
+        left = [b for k, b in enumerate(self.blocks) if k not in self.used and b.text
+                and b.text not in self.words and b.text not in heads]
+        for b in left[:5]:
+            self.pf.problem(f"{self.a.name}：第{b.page}页有内容不在任何栏目下，未读取：“{b.text[:40]}”",
+                            severity=WARNING, fix="请人工核对该内容应填在哪一栏")
+        if len(left) > 5:
+            self.pf.problem(f"{self.a.name}：另有{len(left) - 5}处内容不在任何栏目下，未读取", severity=WARNING,
+                            fix="请人工核对")
+
+    def _items(self, items, stacked: bool, later: list) -> None:
         pending: Hit | None = None          # words whose block may go on with a value
         items = list(items)
         for k, it in enumerate(items):
@@ -168,13 +195,14 @@ class GridReader(Emitter):
                     continue                # printed as the first header's prefix (其中：)
                 pending = self.locate(it.text)
             elif isinstance(it, Table):
-                self._table(it, items[k + 1:])
+                self._table(it, items[k + 1:], later)
                 pending = None
             elif isinstance(it, Row):
                 for f in it.fields:
-                    self._field(f, None)
+                    if f.id not in self.totals:
+                        self._field(f, None)
                 pending = None
-            elif isinstance(it, Field):
+            elif isinstance(it, Field) and it.id not in self.totals:
                 self._field(it, pending)
                 pending = None
 
@@ -186,7 +214,8 @@ class GridReader(Emitter):
                 if k < len(self.blocks) and self.blocks[k].text and squash(self.blocks[k].text) not in self.words:
                     b = self.blocks[k]
                     got = (b, b.glyphs)
-                    self.cursor = k + 1
+                    self.used.add(k)
+                    self.cursor, self.offset = k + 1, 0
             if got is not None:
                 self._value(f, *got)
             return
@@ -210,7 +239,7 @@ class GridReader(Emitter):
                                       or squash(cell.text) in own):
                 got = (cell, cell.glyphs) if cell is not None else None
                 if cell is not None and self.index[id(cell)] >= self.cursor:
-                    self.cursor = self.index[id(cell)] + 1
+                    self.cursor, self.offset = self.index[id(cell)] + 1, 0
             else:
                 below = grid.below(b.box)
                 cell = self._block_at(b.page, below) if below is not None else None
@@ -233,8 +262,7 @@ class GridReader(Emitter):
             return None
         if not b.cell:
             text = "".join(squash(g.text) for g in rest)
-            cut = min((p for p in (text.find(w) for w in self.words if len(w) > 2 and w.endswith("："))
-                       if p > 0), default=None)
+            cut = min((p for p in (text.find(w) for w in self.ends) if p > 0), default=None)
             if cut is not None:
                 rest = rest[:_owner(rest, cut)]
         return (b, rest) if rest else None
@@ -252,6 +280,7 @@ class GridReader(Emitter):
             gl = [g for g in b.glyphs if g.x0 >= last.x1 - 1 and abs(g.cy - last.cy) <= reach]
             if len(gl) == len(b.glyphs):
                 got.extend(gl)
+                self.used.add(self.index[id(b)])
         if not got:
             return None
         return Block(label.page, Box(min(g.x0 for g in got), min(g.top for g in got),
@@ -265,13 +294,21 @@ class GridReader(Emitter):
         return None
 
     def _value(self, f: Field, b: Block, glyphs: list[G]) -> None:
+        if id(b) in self.index:
+            self.used.add(self.index[id(b)])
         box = b.box if b.cell else Box(glyphs[0].x0, b.box.top, 1e9, b.box.bottom)
         text = wrapped(glyphs, box, multiline=f.type is T.MULTILINE)
         if f.unit and text.endswith(f.unit):
             text = text[:-len(f.unit)].rstrip()
         elif f.unit in ("％", "%") and text.endswith(("％", "%")):
             text = text[:-1].rstrip()
-        if text and squash(text) not in (squash(f.blank or ""), ):
+        if f.blank and f.blank != YMD:              # （2025年度）: the blank's words around the value
+            cut = max((k for k in range(len(f.blank) + 1)
+                       if text.startswith(f.blank[:k]) and text.endswith(f.blank[k:])
+                       and len(text) > len(f.blank)), default=None)
+            if cut is not None:
+                text = text[cut:len(text) - (len(f.blank) - cut)].strip()
+        if text and squash(text) != squash(f.blank or ""):
             self.emit(f, text, b.page)
 
     def _ticks(self, f: Field, label: Block) -> None:
@@ -290,15 +327,19 @@ class GridReader(Emitter):
             typed = cell is not None and squash(cell.text) in TYPED_TICKS
             page = self.pages[cb.page]
             self.emit(f, "", cb.page, option=k, raw=typed or ticked_in(page, box))
+            if cell is not None:
+                self.used.add(self.index[id(cell)])
             if cell is not None and self.index[id(cell)] >= self.cursor:
-                self.cursor = self.index[id(cell)] + 1
+                self.cursor, self.offset = self.index[id(cell)] + 1, 0
 
     # tables ------------------------------------------------------------------------------
-    def _table(self, t: Table, after: list) -> None:
+    def _table(self, t: Table, after: list, later: list) -> None:
         cols = [c for c in t.columns if c.printed]
         if not cols:
             if any(c.type is T.IMAGE for c in t.columns):
                 self.photos(t)
+                nxt = self._next_words(after, later)        # the photos' captions: said with the photos
+                self.used.update(range(self.cursor, nxt.block if nxt is not None else self.cursor))
             return
         heads = [squash(_head(t, c)) for c in cols]
         first = None
@@ -321,9 +362,9 @@ class GridReader(Emitter):
                 and any(w and w in b.text for w in words)]
         x0 = min(b.box.x0 for b in head)
         x1 = max(b.box.x1 for b in head)
-        self.cursor = first + 1
+        self.cursor, self.offset = first + 1, 0
         last_page, bottom = max(self.pages), 1e9
-        nxt = self._next_words(after)
+        nxt = self._next_words(after, later)
         if nxt is not None:
             nb = self.blocks[nxt.block]
             last_page, bottom = nb.page, nb.box.top + 0.5
@@ -333,17 +374,35 @@ class GridReader(Emitter):
             [ch for c in t.columns if c.id in t.choice_columns for ch in c.choices] + \
             ([t.number_label] if t.numbered else [])
         read_table(self, t, tuple(labels), span, g0, spaced=True)
+        if nxt is not None:
+            self.cursor, self.offset = max(self.cursor, nxt.block), 0
+        for k, b in enumerate(self.blocks):            # the table's cells: read (or said) by it
+            if span.first <= b.page <= span.last and span.x0 - 1 <= b.box.x0 and b.box.x1 <= span.x1 + 1 \
+                    and not (b.page == span.first and b.box.top < span.top - 1) \
+                    and not (b.page == span.last and b.box.bottom > span.bottom + 1):
+                self.used.add(k)
 
-    def _next_words(self, after: list) -> Hit | None:
-        """Where the words printed after a table are (they end it), without moving on."""
+    def _next_words(self, after: list, later: list) -> Hit | None:
+        """Where the words printed after a table are (they end it), without moving on: the
+        section's next words, else the next section's title, else the words after it."""
         for it in after:
-            words = it.text if isinstance(it, Text) else it.label if isinstance(it, Field) and it.printed \
-                else it.fields[0].label if isinstance(it, Row) else None
-            if words:
-                return self.find(words, limit=400)
+            hit = self._words_of(it)
+            if hit is not None:
+                return hit
         if self.next_title:
-            return self.find(self.next_title, limit=400)
+            hit = self.find(self.next_title, limit=1 << 20)
+            if hit is not None:
+                return hit
+        for it in later:
+            hit = self._words_of(it)
+            if hit is not None:
+                return hit
         return None
+
+    def _words_of(self, it) -> Hit | None:
+        words = it.text if isinstance(it, Text) else it.label if isinstance(it, Field) and it.printed \
+            else it.fields[0].label if isinstance(it, Row) else None
+        return self.find(words, limit=1 << 20) if words else None
 
 
 def _head(t: Table, c: Field) -> str:

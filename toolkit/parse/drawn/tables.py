@@ -108,8 +108,8 @@ def read_table(r, t: Table, head: tuple[str, ...], span: Span, g0: G, spaced: bo
 
 
 def _spaced_text(glyphs: list[G], box: Box) -> str:
-    from .text import inside, paragraphs
-    return paragraphs(inside(glyphs, box), box, multiline=False, inset=None)
+    from .text import inside, wrapped
+    return wrapped(inside(glyphs, box), box, multiline=False)
 
 
 def _region_has_values(r, g0: G, span: Span, heads: set[str]) -> bool:
