@@ -118,6 +118,15 @@ def test_the_web_page_says_a_blank_form_once(tmp_path):
     assert len(said) == 1 and said[0].severity == ERROR and said[0].file == "单位/附件3.docx"
 
 
+def test_a_blank_printed_pdf_is_an_error_said_once(tmp_path):
+    """The flattened reader's own guess (空白表格？, a hint) gives way to the one error."""
+    from toolkit.pdfform import write_filled
+    p = tmp_path / "annex3-printed-blank.pdf"
+    write_filled(3, {}, p, flatten=True)
+    said = [x for x in parse_paths([p]).problems if "空白" in x.message]
+    assert len(said) == 1 and said[0].severity == ERROR and said[0].annex == "annex3"
+
+
 def test_a_filled_form_is_not_called_blank(filled):
     assert not any("空白" in p.message for p in parse_paths([filled / "annex4.pdf"]).problems)
 
@@ -158,6 +167,17 @@ def test_free_text_outside_every_field_is_reported_with_its_page(filled, tmp_pat
     res = parse_paths([p])
     said = [x for x in res.problems if "此页无误" in x.message]
     assert len(said) == 1 and "未读取" in said[0].message and said[0].source.startswith("第1页")
+
+
+def test_free_text_on_a_printed_pdf_is_reported_not_lost(good_data, tmp_path):
+    from toolkit.pdfform import write_filled
+    printed = tmp_path / "annex4-printed.pdf"
+    write_filled(4, good_data, printed, flatten=True)
+    p = add_free_text(printed, tmp_path / "annex4-printed-typed.pdf", 0, [20, 20, 120, 34], contents="已核对")
+    res = parse_paths([p])
+    assert res.data["annex4"]["applicant"] == good_data["annex4"]["applicant"]       # the drawn text is read
+    said = [x for x in res.problems if "已核对" in x.message]
+    assert len(said) == 1 and "未读取" in said[0].message and said[0].annex == "annex4"
 
 
 def test_free_text_made_by_mupdf_fills_the_field(blank1, tmp_path):

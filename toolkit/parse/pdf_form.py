@@ -48,11 +48,10 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1) -> list[
     annotation) fills the field when it is empty.  ``split``: a PDF holding several annexes'
     fields (pdfunite of the annexes) is one ParsedFile per annex, named by its pages.  Pages
     are numbered from ``first_page``."""
-    fields, seen, foreign = _all_fields(pdf, first_page)
+    fields, seen, texts = _all_fields(pdf, first_page)
     by_annex: dict[str, list[_Field]] = {}
     for f in fields:
         by_annex.setdefault(f.name.annex, []).append(f)
-    texts = free_texts(pdf, first_page)
     if split and len(by_annex) > 1:
         parts = [_part(file, annex, own, True) for annex, own in
                  sorted(by_annex.items(), key=lambda kv: (_first_page(kv[1]), kv[0]))]
@@ -77,24 +76,39 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1) -> list[
 
 
 class _Field:
-    """One terminal field of ours: its name, node, value and widgets' boxes."""
-    __slots__ = ("title", "name", "node", "raw", "boxes", "part", "multiline", "button", "source")
+    """One terminal field of ours: its name, node, value, and (looked up when needed) its
+    widgets' pages and boxes."""
+    __slots__ = ("title", "name", "node", "raw", "widgets", "place", "part", "source", "_boxes")
 
-    def __init__(self, title: str, name, node, boxes):
-        self.title, self.name, self.node, self.boxes = title, name, node, boxes
+    def __init__(self, title: str, name, node, widgets, place):
+        self.title, self.name, self.node, self.widgets, self.place = title, name, node, widgets, place
         self.raw = _value(node)
         self.part = None
         self.source = f"字段 {title}"
-        ft = _inherited(node, "/FT")
-        self.button = ft == "/Btn"
-        ff = _inherited(node, "/Ff")
-        self.multiline = isinstance(ff, int) and bool(int(ff) & 4096)
+        self._boxes = None
+
+    @property
+    def boxes(self) -> list[tuple[int | None, tuple | None]]:
+        """(page number, box) of each widget."""
+        if self._boxes is None:
+            self._boxes = [(self.place.get(w.objgen) if w.is_indirect else None, _rect(w))
+                           for w in self.widgets]
+        return self._boxes
+
+    @property
+    def button(self) -> bool:
+        return _inherited(self.node, "/FT") == "/Btn"
+
+    @property
+    def multiline(self) -> bool:
+        ff = _inherited(self.node, "/Ff")
+        return isinstance(ff, int) and bool(int(ff) & 4096)
 
 
 def _part(file: str, annex: str | None, fields: list[_Field], named: bool) -> ParsedFile:
-    pages = sorted({p for f in fields for p, _ in f.boxes if p})
     if named:
         from ..model import BY_ID
+        pages = sorted({p for f in fields for p, _ in f.boxes if p})
         if pages:
             first, last = pages[0], pages[-1]
             file += f"（第{first}页）" if first == last else f"（第{first}–{last}页）"
@@ -110,56 +124,64 @@ def _first_page(fields: list[_Field]) -> int:
     return min((p for f in fields for p, _ in f.boxes if p), default=1 << 30)
 
 
-def _all_fields(pdf, first_page: int) -> tuple[list[_Field], int, int]:
-    """(fields of ours, fields seen, foreign fields); stops after ``MAX_FIELDS``."""
+def _all_fields(pdf, first_page: int) -> tuple[list[_Field], int, list]:
+    """(fields of ours, fields seen, FreeText annotations); stops taking fields after
+    ``MAX_FIELDS``.  The pages' /Annots are walked once: what /AcroForm reached is skipped,
+    the rest is looked at for widgets and added text."""
     import pikepdf
-    place: dict[tuple, int] = {}                    # widget objgen -> page number
-    orphans: list[tuple[int, object]] = []
+    place: dict[tuple, int] = {}                    # annotation objgen -> page number
+    annots: list[tuple[int, object, tuple | None]] = []
     for number, page in enumerate(pdf.pages, first_page):
-        annots = page.obj.get("/Annots")
-        if not isinstance(annots, pikepdf.Array):
+        arr = page.obj.get("/Annots")
+        if not isinstance(arr, pikepdf.Array):
             continue
-        for a in annots:
-            if isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/Widget":
-                if a.is_indirect:
-                    place[a.objgen] = number
-                orphans.append((number, a))
+        for a in arr:
+            if isinstance(a, pikepdf.Dictionary):
+                og = a.objgen if a.is_indirect else None
+                if og is not None:
+                    place[og] = number
+                annots.append((number, a, og))
     acro = pdf.Root.get("/AcroForm")
     fields = acro.get("/Fields") if isinstance(acro, pikepdf.Dictionary) else None
     done: set[tuple] = set()
     out: list[_Field] = []
-    seen = foreign = 0
+    texts: list[_Text] = []
+    seen = 0
 
     def take(title: str, node) -> bool:
-        nonlocal seen, foreign
+        nonlocal seen
         widgets = list(_widgets(node))
-        for x in [node, *widgets]:
+        for x in widgets if widgets and widgets[0] is node else [node, *widgets]:
             if x.is_indirect:
                 done.add(x.objgen)
         seen += 1
         if seen > MAX_FIELDS:
             return False
         name = parse_name(title) or parse_name(title.split(".")[0])
-        if name is None:
-            foreign += 1
-            return True
-        boxes = [(place.get(w.objgen) if w.is_indirect else None, _rect(w)) for w in widgets]
-        out.append(_Field(title, name, node, boxes))
+        if name is not None:
+            out.append(_Field(title, name, node, widgets, place))
         return True
 
+    full = False
     for title, node in _terminal_fields(fields):
         if not take(title, node):
-            return out, seen, foreign
-    for number, a in orphans:
-        if a.is_indirect and a.objgen in done:
-            continue
-        parent = a.get("/Parent")
-        node = parent if "/T" not in a and isinstance(parent, pikepdf.Dictionary) else a
-        if node.is_indirect and node.objgen in done:
-            continue
-        if not take(_full_name(node), node):
+            full = True
             break
-    return out, seen, foreign
+    for number, a, og in annots:
+        if og is not None and og in done:
+            continue
+        kind = a.get("/Subtype")
+        if kind == "/FreeText":
+            text = _annot_text(a)
+            if text:
+                texts.append(_Text(number, _rect(a), text))
+        elif kind == "/Widget" and not full:
+            parent = a.get("/Parent")
+            node = parent if "/T" not in a and isinstance(parent, pikepdf.Dictionary) else a
+            if node.is_indirect and node.objgen in done:
+                continue
+            full = not take(_full_name(node), node)
+    return out, seen, texts
 
 
 def _full_name(node) -> str:
@@ -196,23 +218,6 @@ class _Text:
         self.page, self.rect, self.text = page, rect, text
 
 
-def free_texts(pdf, first_page: int = 1) -> list[_Text]:
-    """Every FreeText annotation with words (its /Contents, else its rich text /RC)."""
-    import pikepdf
-    out = []
-    for number, page in enumerate(pdf.pages, first_page):
-        annots = page.obj.get("/Annots")
-        if not isinstance(annots, pikepdf.Array):
-            continue
-        for a in annots:
-            if not isinstance(a, pikepdf.Dictionary) or a.get("/Subtype") != "/FreeText":
-                continue
-            text = _annot_text(a)
-            if text:
-                out.append(_Text(number, _rect(a), text))
-    return out
-
-
 def _annot_text(a) -> str:
     import pikepdf
     c = a.get("/Contents")
@@ -236,6 +241,8 @@ def place_texts(texts: list[_Text], fields: list[_Field], parts: list[ParsedFile
     """Each added text lying mostly inside a field's box fills that field when it is empty and
     is reported when it differs from the field's value; text outside every field is reported
     as not read, with its page."""
+    if not texts:
+        return
     from ..normalize import is_empty, is_tick
     from ..problems import WARNING, label_of
     by_page: dict[int, list[tuple[tuple, _Field]]] = {}
