@@ -202,3 +202,11 @@ def test_a_data_files_record_block_counts(tmp_path):
     st = json.loads(r.output)["platforms"][0]
     assert r.exit_code == 1 and st["recognized_on"] == "2024-03-20" and st["complaints"] == 2
     assert {i["title"] for i in st["items"] if i["kind"] == GROUND} == {"被中小企业投诉2次以上的", "被司法机关处罚的"}
+
+
+@pytest.mark.parametrize("cmd", [["registry", "status"], ["registry", "export", "--out", "x.xlsx"],
+                                 ["registry", "complaint", "--unit", "甲", "--on", "2025-01-01", "--note", "n"]])
+def test_a_mistyped_database_path_is_refused_not_created(tmp_path, cmd):
+    db = tmp_path / "typo.sqlite3"
+    r = CliRunner().invoke(main, [*cmd, "--db", str(db)])
+    assert r.exit_code == 2 and "不存在" in r.output and not db.exists()

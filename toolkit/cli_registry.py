@@ -31,9 +31,9 @@ _db = click.option("--db", "db", envvar="QHSME_DB", help=DB_HELP)
 _unit = click.option("--unit", required=True, help="单位名称（也可用统一社会信用代码或平台名称）。")
 
 
-def _open(db):
+def _open(db, create: bool = False):
     from .registry.db import Registry
-    return Registry(db)
+    return Registry(db, create=create)
 
 
 @click.group()
@@ -55,7 +55,7 @@ def import_(files, db, replace):
     与台账不一致的值列出，不覆盖（退出码1）；有文件无法读取时不导入任何文件（退出码2）。
     """
     from .registry.store import import_files
-    with _open(db) as reg:
+    with _open(db, create=True) as reg:
         res = import_files(reg, files, replace=replace)
     for name, what in res.outcomes:
         click.echo(f"{name}：{what}")
@@ -68,7 +68,7 @@ def import_(files, db, replace):
 
 def _event(db, unit, kind, on, **kw):
     from .registry.store import add_event
-    with _open(db) as reg:
+    with _open(db, create=kw.get("create", False)) as reg:
         click.echo(add_event(reg, unit, kind, on, **kw))
 
 

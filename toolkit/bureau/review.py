@@ -55,7 +55,7 @@ def write_review(data_path, out_dir, as_of: dt.date | None = None, db=None):
         from ..registry.db import Registry
         from ..registry.query import stored_data
         from ..validate import validate
-        with Registry(db) as reg:
+        with Registry(db, create=False) as reg:
             data = validate(stored_data(reg, str(data_path), as_of)).data
         base = Path.cwd()
     else:

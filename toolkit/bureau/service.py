@@ -55,7 +55,7 @@ def make_summary(inputs, year: int, out, previous=None, header: dict | None = No
     if prev is None and db is not None:
         from ..registry.db import Registry
         from ..registry.query import year_rows
-        with Registry(db) as reg:
+        with Registry(db, create=False) as reg:
             prev = year_rows(reg, year - 1) or None
     result = summarize(apps, year, prev, header, staff_counter=_staff_counter())
     write_summary(result, Path(out))

@@ -58,10 +58,14 @@ def _hide(raw: str) -> str:
 class Registry:
     """An open registry database."""
 
-    def __init__(self, db=None):
+    def __init__(self, db=None, *, create: bool = True):
+        """``create``: make a new SQLite file when there is none (else refuse: a mistyped path)."""
         self.url, self.name = resolve(db)
         self.sqlite = self.url.drivername == "sqlite"
         if self.sqlite:
+            if not create and not Path(self.url.database).exists():
+                raise InputError("台账数据库文件不存在；请检查 --db 路径（先用 qhsme registry import 建立台账）",
+                                 file=self.name)
             _check_sqlite_file(Path(self.url.database), self.name)
             self.engine = sa.create_engine(self.url, connect_args={"timeout": BUSY_MS / 1000})
             event.listen(self.engine, "connect", _sqlite_connect)
