@@ -164,3 +164,15 @@ def test_ghostscript_reprint_without_unicode_needs_manual_entry(word_pdfs, tmp_p
     pf = parse_file(out)
     assert not pf.values
     assert any("人工录入" in p.message for p in pf.problems)
+
+
+@pytest.mark.clients
+def test_mupdf_convert_that_loses_the_text_needs_manual_entry(word_pdfs, tmp_path):
+    """``mutool convert`` re-draws the export with fonts whose codes no longer map to the
+    characters (copying gives punctuation soup): said so, not "not our form"."""
+    need("soffice", "mutool")
+    out = tmp_path / "annex3-convert.pdf"
+    subprocess.run(["mutool", "convert", "-o", str(out), str(word_pdfs[3])], check=True, capture_output=True)
+    pf = parse_file(out)
+    assert not pf.values
+    assert any("编码" in p.message and "人工录入" in p.message for p in pf.problems)

@@ -62,6 +62,10 @@ def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
     if len(annexes) > 1:
         pf.problem(f"同一个PDF中有多个附件（{'、'.join(a.name for a in annexes)}），只读取了{annex.name}",
                    fix="请每个附件单独提交一个文件")
+    if annex is None and len(glyphs) >= 50 and sum(1 for g in glyphs if g.text.isalnum()) < 0.6 * len(glyphs):
+        pf.problem(f"PDF中的文字编码已丢失（复制出的是乱码，常见于转换或重新打印后的PDF），无法读取，{MANUAL}",
+                   fix="请提交从Word/WPS直接另存（输出）的PDF，或本工具表格填写后保存的PDF")
+        return pf
     if annex is None:
         pf.problem("无法判断这是哪个附件：页面上找不到附件的标题（不是本工具生成的表格）",
                    fix="请使用 fillable/ 中下载的表格填写")
