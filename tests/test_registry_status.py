@@ -115,10 +115,10 @@ def test_cli_status_formats_and_exit_code(db_url, tmp_path):  # noqa: F811
         for period, on in (("2024H1", D(2024, 8, 20)), ("2024", D(2025, 2, 10))):
             add_event(reg, "甲单位", "report", on, period=period)
     run = lambda *a: CliRunner().invoke(main, ["registry", "status", "--db", db_url, *a])  # noqa: E731
-    r = run("--as-of", "2025-03-01")
+    r = run("--as-of", "2025-01-15")
     assert r.exit_code == 1, r.output
     assert "乙单位" in r.output and "2024年上半年总结报告逾期未报送" in r.output and "第十六条 对认定的示范平台" in r.output
-    r = run("--as-of", "2025-03-01", "--format", "json")
+    r = run("--as-of", "2025-01-15", "--format", "json")
     doc = json.loads(r.output)
     by = {p["unit_name"]: p for p in doc["platforms"]}
     assert by["甲单位"]["overdue"] is False and by["乙单位"]["overdue"] is True
@@ -126,7 +126,7 @@ def test_cli_status_formats_and_exit_code(db_url, tmp_path):  # noqa: F811
     r = run("--as-of", "2024-06-01")
     assert r.exit_code == 0, r.output
     out = tmp_path / "status.xlsx"
-    r = run("--as-of", "2025-03-01", "--format", "xlsx", "--out", str(out))
+    r = run("--as-of", "2025-01-15", "--format", "xlsx", "--out", str(out))
     assert r.exit_code == 1
     ws = load_workbook(out).active
     assert ws.title == "台账" and ws.cell(1, 1).value == "单位名称" and ws.max_row == 3
@@ -210,3 +210,29 @@ def test_a_mistyped_database_path_is_refused_not_created(tmp_path, cmd):
     db = tmp_path / "typo.sqlite3"
     r = CliRunner().invoke(main, [*cmd, "--db", str(db)])
     assert r.exit_code == 2 and "不存在" in r.output and not db.exists()
+
+
+def test_the_citys_annex6_of_a_year_is_due_by_30_january():
+    st = platform_status(P, [RECOG] + ON_TIME, D(2025, 1, 30), annex6_years=set())
+    assert not st.overdue
+    st = platform_status(P, [RECOG] + ON_TIME, D(2025, 1, 31), annex6_years=set())
+    assert (OVERDUE, "附件6说明", "2024年度运营情况汇总表（附件6）未收到") in kinds(st)
+    assert "1月30日" in next(i.detail for i in st.items if i.article == "附件6说明")
+    assert not platform_status(P, [RECOG] + ON_TIME, D(2025, 1, 31), annex6_years={2024}).overdue
+
+
+def test_status_reads_the_annex6_years_from_the_registry(tmp_path):
+    from toolkit.datafile import save
+    db = str(tmp_path / "r.sqlite3")
+    save({"annex1": {"unit_name": "甲单位", "platform_name": "甲平台"}}, tmp_path / "a.yaml")
+    save({"annex6": {"year": 2024, "platforms": [{"platform_name": "甲平台", "served_new": 3}]}}, tmp_path / "b.yaml")
+    run = lambda *a: CliRunner().invoke(main, ["registry", *a, "--db", db])  # noqa: E731
+    assert run("import", str(tmp_path / "a.yaml")).exit_code == 0
+    assert run("recognize", "--unit", "甲单位", "--on", "2024-03-20").exit_code == 0
+    for period, on in (("2024H1", "2024-08-20"), ("2024", "2025-02-10")):
+        assert run("report", "--unit", "甲单位", "--period", period, "--received", on).exit_code == 0
+    r = run("status", "--as-of", "2025-03-01")
+    assert r.exit_code == 1 and "2024年度运营情况汇总表（附件6）未收到" in r.output
+    assert run("import", str(tmp_path / "b.yaml")).exit_code == 0
+    r = run("status", "--as-of", "2025-03-01")
+    assert r.exit_code == 0, r.output

@@ -21,11 +21,13 @@ import sqlalchemy as sa
 
 from ..bureau.calendar import _end_of_feb, validity_end
 from ..regulation import article
-from .schema import events, platforms
+from ..model import annex
+from .schema import events, platforms, years
 
 OVERDUE, DUE, GROUND, LATE, INFO = "逾期", "待办", "撤消情形", "逾期已报", "提示"
 DUE_WINDOW = 60          # days before a report deadline it is listed as due
 REVIEW_WINDOW = 90       # days before the validity ends the re-review is listed
+ANNEX6_NOTE = annex(6).texts[0]
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +82,10 @@ def periods(start: dt.date, end: dt.date):
                 yield (f"{y}H1" if half else str(y)), half, p_end, due
 
 
-def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2) -> PlatformStatus:
-    """``p``: a platforms row; ``evs``: its events rows (any order)."""
+def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2,
+                    annex6_years: set | None = None) -> PlatformStatus:
+    """``p``: a platforms row; ``evs``: its events rows (any order); ``annex6_years``: the years the
+    registry has the platform's annex 6 figures for (None: not checked)."""
     evs = sorted(evs, key=lambda e: (e.on_date or dt.date.min, e.id))
     st = PlatformStatus(p.unit_name, p.platform_name, p.city, "未认定")
     rec = p.record or {}
@@ -137,6 +141,12 @@ def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2) -> Pl
                                  "于每年8月底和次年2月底前报送（半）年度总结报告，并填报附件6"))
         elif (due - as_of).days <= DUE_WINDOW:
             st.items.append(Item(DUE, "第十四条", f"报送{name}", due.isoformat(), "并填报附件6"))
+    if annex6_years is not None:             # 附件6: the city's summary of the year by 30 January next year
+        for y in range(first_on.year, min(end, as_of).year + 1):
+            due = dt.date(y + 1, 1, 30)
+            if as_of > due and y not in annex6_years:
+                st.items.append(Item(OVERDUE, "附件6说明", f"{y}年度运营情况汇总表（附件6）未收到", due.isoformat(),
+                                     ANNEX6_NOTE))
     missed += int(rec.get("missed_reports") or 0)
     # 第十六条
     if missed:
@@ -159,8 +169,11 @@ def load(conn, as_of: dt.date, max_complaints: int = 2) -> list[PlatformStatus]:
     by_pid: dict[int, list] = {}
     for e in conn.execute(sa.select(events)):
         by_pid.setdefault(e.platform_id, []).append(e)
+    have: dict[int, set] = {}
+    for pid, y in conn.execute(sa.select(years.c.platform_id, years.c.year)):
+        have.setdefault(pid, set()).add(y)
     rows = conn.execute(sa.select(platforms).order_by(platforms.c.city, platforms.c.unit_name)).all()
-    return [platform_status(p, by_pid.get(p.id, []), as_of, max_complaints) for p in rows]
+    return [platform_status(p, by_pid.get(p.id, []), as_of, max_complaints, have.get(p.id, set())) for p in rows]
 
 
 # ---------------------------------------------------------------- output
@@ -177,7 +190,7 @@ def to_text(statuses: list[PlatformStatus], as_of: dt.date) -> str:
         for i in s.items:
             when = f" {i.date}" if i.date else ""
             lines.append(f"  [{i.kind}] {i.article}：{i.title}{when}" + (f"；{i.detail}" if i.detail else ""))
-    cited = sorted({i.article for s in statuses for i in s.items}, key=_article_number)
+    cited = sorted({i.article for s in statuses for i in s.items if i.article.endswith("条")}, key=_article_number)
     if cited:
         lines.append("\n依据：")
         lines += [f"  {a} {article(_article_number(a))}" for a in cited]
