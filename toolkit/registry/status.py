@@ -205,5 +205,5 @@ def _article_number(a: str) -> int:
 def to_json(statuses, as_of) -> str:
     import json
     return json.dumps({"as_of": as_of.isoformat(), "platforms": [s.to_dict() for s in statuses],
-                       "articles": {n: article(n) for n in (14, 15, 16, 17)}},
+                       "articles": {n: article(n) for n in (11, 12, 14, 15, 16, 17)}},
                       ensure_ascii=False, indent=2) + "\n"
