@@ -377,7 +377,7 @@ class GridReader(Emitter):
         if nxt is not None:
             self.cursor, self.offset = max(self.cursor, nxt.block), 0
         for k, b in enumerate(self.blocks):            # the table's cells: read (or said) by it
-            if span.first <= b.page <= span.last and span.x0 - 1 <= b.box.x0 and b.box.x1 <= span.x1 + 1 \
+            if b.cell and span.first <= b.page <= span.last and span.x0 - 1 <= b.box.x0 and b.box.x1 <= span.x1 + 1 \
                     and not (b.page == span.first and b.box.top < span.top - 1) \
                     and not (b.page == span.last and b.box.bottom > span.bottom + 1):
                 self.used.add(k)
