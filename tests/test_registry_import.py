@@ -62,10 +62,11 @@ def test_a_differing_value_is_reported_and_kept(db_url, tmp_path):  # noqa: F811
             assert c.scalar(sa.select(platforms.c.city)) == "西宁市"
             rows = dict(c.execute(sa.select(years.c.year, years.c.row)).all())
         assert rows[2024]["revenue_new"] == 100 and rows[2025]["revenue_new"] == 130     # new year added
-        res = import_files(reg, [write(tmp_path / "c.yaml", app("甲单位", ops=((2024, 120, 50),)))], replace=True)
+        res = import_files(reg, [tmp_path / "b.yaml"], replace=True)       # the file whose values were kept
         assert not res.conflicts and any("已按文件改正" in str(p) for p in res.problems)
         with reg.read() as c:
             assert c.scalar(sa.select(years.c.row).where(years.c.year == 2024))["revenue_new"] == 120
+            assert c.scalar(sa.select(platforms.c.city)) == "海东市"
 
 
 def test_matched_by_credit_code_before_the_name(db_url, tmp_path):  # noqa: F811

@@ -236,3 +236,9 @@ def test_status_reads_the_annex6_years_from_the_registry(tmp_path):
     assert run("import", str(tmp_path / "b.yaml")).exit_code == 0
     r = run("status", "--as-of", "2025-03-01")
     assert r.exit_code == 0, r.output
+
+
+def test_reports_owed_start_again_with_a_recognition_after_a_revocation():
+    evs = [ev("recognized", D(2021, 3, 1)), ev("revoked", D(2022, 1, 10)), ev("recognized", D(2024, 3, 20))]
+    st = platform_status(P, evs + ON_TIME, D(2025, 9, 1))
+    assert st.state == "有效" and not st.overdue, kinds(st)      # nothing owed for 2021–2023

@@ -89,7 +89,9 @@ def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2,
     evs = sorted(evs, key=lambda e: (e.on_date or dt.date.min, e.id))
     st = PlatformStatus(p.unit_name, p.platform_name, p.city, "未认定")
     rec = p.record or {}
+    revokes = [e.on_date for e in evs if e.kind == "revoked" and e.on_date and e.on_date <= as_of]
     recog = [e for e in evs if e.kind == "recognized" and e.on_date and e.on_date <= as_of]
+    since = [e for e in recog if not revokes or e.on_date > revokes[-1]]     # this title's recognitions
     complaints = sum(1 for e in evs if e.kind == "complaint" and (e.on_date or dt.date.min) <= as_of)
     st.complaints = complaints + int(rec.get("complaints") or 0)
     pub = [e for e in evs if e.kind == "publicity" and e.on_date and e.note and e.on_date <= as_of]
@@ -107,7 +109,7 @@ def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2,
             return st
     else:
         recog_on, doc = recog[-1].on_date, recog[-1].document
-    first_on = recog[0].on_date if recog else recog_on
+    first_on = since[0].on_date if since else recog_on
     st.recognized_on, st.document = recog_on.isoformat(), doc
     revoked = [e for e in evs if e.kind == "revoked" and e.on_date and recog_on <= e.on_date <= as_of]
     if revoked:

@@ -63,11 +63,13 @@ def import_files(reg, paths, *, replace: bool = False) -> ImportResult:
     with reg.write() as conn:
         for sf in sources:
             res.problems += sf.problems
-            if conn.scalar(sa.select(files.c.id).where(files.c.sha256 == sf.sha256)) is not None:
+            fid = conn.scalar(sa.select(files.c.id).where(files.c.sha256 == sf.sha256))
+            if fid is not None and not replace:
                 res.outcomes.append((str(sf.path), "已导入过（内容相同），未改动"))
                 continue
-            fid = conn.execute(files.insert().values(sha256=sf.sha256, name=sf.path.name, kind=sf.kind,
-                                                     imported_at=now())).inserted_primary_key[0]
+            if fid is None:           # (with replace, a file imported before is read again and wins)
+                fid = conn.execute(files.insert().values(sha256=sf.sha256, name=sf.path.name, kind=sf.kind,
+                                                         imported_at=now())).inserted_primary_key[0]
             counts = {"new": 0, "years": 0}
             for it in sf.items:
                 _import_item(conn, it, fid, replace, res, counts)
@@ -77,7 +79,7 @@ def import_files(reg, paths, *, replace: bool = False) -> ImportResult:
 
 
 def _import_item(conn, it: Incoming, fid: int, replace: bool, res: ImportResult, counts: dict) -> None:
-    pid = _match(conn, it, res, counts)
+    pid = _match(conn, it, res, counts, replace)
     if pid is None:
         return
     if it.application is not None:
@@ -96,7 +98,7 @@ def _import_item(conn, it: Incoming, fid: int, replace: bool, res: ImportResult,
             conn.execute(platforms.update().where(platforms.c.id == pid).values(record=new))
 
 
-def _match(conn, it: Incoming, res: ImportResult, counts: dict) -> int | None:
+def _match(conn, it: Incoming, res: ImportResult, counts: dict, replace: bool = False) -> int | None:
     c = platforms.c
     if it.unit_name is None:                 # an annex 6 row: by platform name
         ids = conn.execute(sa.select(c.id).where(c.platform_name == it.platform_name)).scalars().all()
@@ -130,13 +132,14 @@ def _match(conn, it: Incoming, res: ImportResult, counts: dict) -> int | None:
         old = getattr(found, key)
         if new is None or new == old:
             continue
-        if old is None:
+        if old is None or replace:
             changes[key] = new
-        else:
+        if old is not None:
             label = A1[key].label if key != "credit_code" else "统一社会信用代码"
-            res.problems.append(Problem(f"与台账不一致：台账为“{old}”，本文件为“{new}”，保留台账的值",
-                                        annex="annex1", field=key, label=label, file=it.source,
-                                        fix="核实后改正文件，或用 registry import --replace 以文件为准"))
+            res.problems.append(Problem(
+                f"与台账不一致：台账为“{old}”，本文件为“{new}”，" + ("已按文件改正" if replace else "保留台账的值"),
+                annex="annex1", field=key, label=label, file=it.source, severity=WARNING if replace else ERROR,
+                fix="" if replace else "核实后改正文件，或用 registry import --replace 以文件为准"))
     if changes:
         conn.execute(platforms.update().where(c.id == found.id).values(**changes))
     return found.id
