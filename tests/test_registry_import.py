@@ -131,16 +131,21 @@ def test_an_annex6_workbook_is_matched_by_platform_name(db_url, tmp_path):  # no
     from toolkit.bureau import annex6_xlsx
     from toolkit.bureau.summary import Summary
     rows = [{"platform_name": "甲平台", "served_new": 70, "revenue_new": 150, "tax_new": 9},
-            {"platform_name": "无名平台", "served_new": 1}]
+            {"platform_name": "无名平台", "served_new": 1},
+            {"platform_name": "乙单位", "served_new": 5}]              # a unit's name in the column: found too
     annex6_xlsx.write(Summary(2025, {"bureau": "西宁市工业和信息化局"}, rows, {}), tmp_path / "a6.xlsx")
     with Registry(db_url) as reg:
-        import_files(reg, [write(tmp_path / "a.yaml", app("甲单位", platform="甲平台"))])
+        import_files(reg, [write(tmp_path / "a.yaml", app("甲单位", platform="甲平台")),
+                           write(tmp_path / "b.yaml", app("乙单位", platform="乙平台", ops=()))])
         res = import_files(reg, [tmp_path / "a6.xlsx"])
         assert [(p.row, p.field) for p in res.conflicts] == [(2, "platform_name")]
         assert "无名平台" in str(res.conflicts[0]) and "a6.xlsx" in str(res.conflicts[0])
         with reg.read() as c:
-            row = c.scalar(sa.select(years.c.row).where(years.c.year == 2025))
-        assert row["tax_new"] == 9 and row["served_new"] == 70
+            got = {u: r for u, r in c.execute(sa.select(platforms.c.unit_name, years.c.row)
+                                               .join(years, years.c.platform_id == platforms.c.id)
+                                               .where(years.c.year == 2025))}
+        assert got["甲单位"]["tax_new"] == 9 and got["甲单位"]["served_new"] == 70
+        assert got["乙单位"]["served_new"] == 5
 
 
 def test_a_workbook_that_is_neither_is_refused(tmp_path):

@@ -101,7 +101,8 @@ def _import_item(conn, it: Incoming, fid: int, replace: bool, res: ImportResult,
 def _match(conn, it: Incoming, res: ImportResult, counts: dict, replace: bool = False) -> int | None:
     c = platforms.c
     if it.unit_name is None:                 # an annex 6 row: by platform name
-        ids = conn.execute(sa.select(c.id).where(c.platform_name == it.platform_name)).scalars().all()
+        ids = conn.execute(sa.select(c.id).where(c.platform_name == it.platform_name)).scalars().all() or \
+            conn.execute(sa.select(c.id).where(c.unit_name == it.platform_name)).scalars().all()
         if len(ids) != 1:
             res.problems.append(Problem(
                 f"台账中{'没有' if not ids else '有多个'}平台名称为“{it.platform_name}”的平台，这一行未导入",
