@@ -65,6 +65,10 @@ def export_workbook(reg, as_of: dt.date) -> bytes:
     for e in event_rows:
         ws.append([plat[e.platform_id].unit_name, KINDS.get(e.kind, e.kind), e.on_date, e.period, e.document, e.note,
                    e.created_at])
+    for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+        row[0].number_format = "yyyy-mm-dd"
+    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
+        row[0].number_format = "yyyy-mm-dd hh:mm"
     _style(ws, (28, 24, 12, 10, 16, 40, 20))
     return _bytes(wb)
 

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..model import annex
 from ..problems import ERROR, WARNING, Problem
 from .schema import KINDS, applications, events, files, platforms, years
-from .sources import ANNEX6_TABLE, Incoming, SourceFile, read_source
+from .sources import ANNEX6_TABLE, Incoming, read_source
 
 A1 = annex(1)
 PERIOD = re.compile(r"^(\d{4})(H1)?$")
