@@ -121,6 +121,20 @@ def test_round_trip(flat_pdfs, sample, n, variant_name):
     assert got(path, n) == expected(sample, n)
 
 
+@pytest.mark.parametrize("n", [1, 3, 6])
+def test_our_print_takes_the_fast_path(flat_pdfs, n):
+    """Every variant of our own print is recognised as our layout (labelled words in order,
+    number and title where the blank prints them) and read by the fast path."""
+    from toolkit.parse.drawn.pdf_source import open_pages
+    from toolkit.parse.pdf_flat import read_pages
+    from toolkit.parse.values import ParsedFile
+    from toolkit.model.annexes import ANNEXES
+    for v in VARIANTS:
+        with pikepdf.open(flat_pdfs[n][v]) as pdf:
+            pages = open_pages(pdf, str(flat_pdfs[n][v]))
+        assert read_pages(ANNEXES[n - 1], pages, ParsedFile(file="x")) == "ours", v
+
+
 def test_values_say_where_they_were_read(flat_pdfs):
     pf = parse_file(flat_pdfs[3]["plain"])
     sources = {str(v.name): v.source for v in pf.values}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ..problems import WARNING
-from .drawn.identify import apply_fit, fit, landmarks, reference, which_annexes
+from .drawn.identify import apply_fit, fit, landmarks, our_layout, reference, which_annexes
 from .drawn.pdf_source import has_images, open_pages, plumber_page
 from .drawn.read import MANUAL
 from .values import ParsedFile
@@ -85,12 +85,15 @@ def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
 
 def read_pages(annex, pages, pf: ParsedFile) -> str:
     """The values of ``annex`` drawn on ``pages`` (``PageGeo``, whatever drew them) into ``pf``:
-    our own print by the fast path, any other layout by the ruled cells of the model's labels.
+    our own print (its labelled words in order, its number and title where our blank prints
+    them) by the fast path, any other layout by the ruled cells of the model's labels.
     Returns which: "ours" or "grid"."""
     from .drawn.ours import Reader
     ours = Reader(annex, pages, pf)
-    if ours.recognised():
-        s, dx, dy = fit(landmarks(pages, annex), reference(annex.number))
+    obs, ref = landmarks(pages, annex), reference(annex.number)
+    fitted = fit(obs, ref) if obs is not None else None
+    if fitted is not None and ours.recognised() and our_layout(obs, ref, fitted):
+        s, dx, dy = fitted
         if not 0.2 < s < 5:
             pf.problem(f"{annex.name}：页面比例异常（{s:.2f}），{MANUAL}")
             return "ours"

@@ -116,6 +116,18 @@ def fit(obs: Reference, ref: Reference) -> tuple[float, float, float]:
     return s, mr[0] - s * mo[0], mr[1] - s * mo[1]
 
 
+def our_layout(obs: Reference, ref: Reference, fitted: tuple[float, float, float]) -> bool:
+    """Whether the printed annex number and title sit where our blank prints them (after the
+    fit: within 3 pt, the title's size within 5 %): our print, not the Word layout."""
+    s, dx, dy = fitted
+    pairs = [((obs.title[0], obs.title[1]), (ref.title[0], ref.title[1])),
+             ((obs.title[2], obs.title[1]), (ref.title[2], ref.title[1]))]
+    if not math.isnan(obs.no[0]) and not math.isnan(ref.no[0]):
+        pairs.append((obs.no, ref.no))
+    off = max(math.hypot(s * o[0] + dx - r[0], s * o[1] + dy - r[1]) for o, r in pairs)
+    return off <= 3.0 and abs(s * obs.title[3] / ref.title[3] - 1) < 0.05
+
+
 def apply_fit(pages: list[PageGeo], s: float, dx: float, dy: float) -> None:
     for p in pages:
         for g in p.glyphs:
