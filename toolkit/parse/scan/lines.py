@@ -113,6 +113,27 @@ def pieces_of(ink: np.ndarray, box: tuple[int, int, int, int], region: int, dpi:
     return out
 
 
+def box_mark(ink: np.ndarray, p: Piece) -> str | None:
+    """A piece that is a drawn check box: "□" when empty, "☑" when something is inside (a
+    tick, a cross: ☒ of a Word export).  The recogniser takes a lone box for 口, 回 or 冈; a box
+    is a square whose four sides are inked almost all along."""
+    w, h = p.x1 - p.x0, p.y1 - p.y0
+    if not (0.8 <= w / h <= 1.25) or h < 8:
+        return None
+    sub = ink[p.y0:p.y1, p.x0:p.x1] > 0
+    t = max(2, h // 8)
+    sides = (sub[:t].any(axis=0).mean(), sub[-t:].any(axis=0).mean(),
+             sub[:, :t].any(axis=1).mean(), sub[:, -t:].any(axis=1).mean())
+    if min(sides) < 0.9:
+        return None
+    inner = sub[2 * t:-2 * t, 2 * t:-2 * t]
+    if inner.size == 0:
+        return None
+    # 回 has an inner square: its inside ink also touches four sides of an inner box
+    fill = inner.mean()
+    return "☑" if fill > 0.06 else "□"
+
+
 def outside_blobs(ink: np.ndarray, cell_boxes, dpi: float) -> list[tuple[int, int, int, int]]:
     """Boxes of text outside every cell: the ink left once cells are blanked, smeared along
     lines so a line's characters make one blob."""
@@ -162,7 +183,7 @@ def glyphs_of(p: Piece, text: str, chars, scale: float, page: int) -> list[OcrG]
     size = bottom - top
     out = []
     for k, (ch, _, conf) in enumerate(chars):
-        if ch in _FULL and (k and _cjk(chars[k - 1][0]) or k + 1 < len(chars) and _cjk(chars[k + 1][0])):
+        if ch in _FULL and (out and _cjk(out[-1].text) or k + 1 < len(chars) and _cjk(chars[k + 1][0])):
             ch = _FULL[ch]   # the forms print full-width punctuation in Chinese text
         left = p.x0 if k == 0 else (centres[k - 1] + centres[k]) / 2
         right = p.x1 if k == len(chars) - 1 else (centres[k] + centres[k + 1]) / 2

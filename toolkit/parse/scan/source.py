@@ -16,11 +16,13 @@ from ..geometry import Box, PageGeo
 from . import lines as L
 from .deskew import deskew
 from .images import PageImage, load_pages
-from .ocr import engine
+from .ocr import Read, engine
 from .rules import binarise, cell_boxes, cells, find_rules
 from .seal import seals
 
 TICKS = frozenset("√✓✔☑☒■●◉✗✘×")
+# what the recogniser reads a lone check box as (never 日, 目: a date's last word)
+BOXLIKE = frozenset("口囗冈図区凶回☐□☑☒")
 PAPER_BAND = 30      # grey levels below the paper still counted as paper for the recogniser
 MIN_SCORE = 0.5      # a piece read with less mean confidence is noise (rapidocr's own text_score)
 
@@ -61,6 +63,9 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
         plain = np.where(channel > paper - PAPER_BAND, 255, channel).astype(np.uint8)
         reads = engine().read([L.piece_image(plain, p) for p in pieces])
         for p, r in zip(pieces, reads):
+            mark = L.box_mark(text_ink, p) if r.text.strip() in BOXLIKE else None
+            if mark:
+                r = Read(mark, 1.0, [(mark, 0.5, 1.0)])
             if not r.text.strip() or r.score < MIN_SCORE:
                 continue
             geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number))
