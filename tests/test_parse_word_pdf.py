@@ -91,20 +91,6 @@ def test_every_annex_of_the_export_is_read_by_its_cells(word_pdfs, n):
 
 
 @pytest.mark.clients
-@pytest.mark.parametrize("n", range(1, 8))
-def test_the_cell_reader_alone_reads_every_annex(word_pdfs, sample, monkeypatch, n):
-    """The same, with the fast path's recognition switched off: what the cell reader gives."""
-    from toolkit.parse.drawn import ours
-    monkeypatch.setattr(ours.Reader, "recognised", lambda self: False)
-    pf = parse_file(word_pdfs[n])
-    assert not [p.message for p in pf.problems if "照片" not in p.message]
-    want, read = expected(sample, n), got(word_pdfs[n], n)
-    if n == 3:
-        want, read = _no_wrapped_spaces(want), _no_wrapped_spaces(read)
-    assert read == want
-
-
-@pytest.mark.clients
 def test_annex1_of_another_sample(tmp_path):
     """The other sample (青南): its own values and lengths wrap differently."""
     from toolkit.datafile import load
