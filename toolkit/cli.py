@@ -150,7 +150,8 @@ def calendar(recognized_on, year, ics, publicity_from, holidays):
 def summary(inputs, year, previous, out, bureau, filler, filler_phone, fill_date, db):
     """汇总各示范平台数据，生成某年度的附件6《运营情况汇总表》。
 
-    INPUTS 为各平台的申报数据文件（YAML/JSON，含附件1或附件6）或其所在文件夹。
+    INPUTS 为各平台的申报数据文件（YAML/JSON，含附件1或附件6）、各平台交回的附件6 Excel表（.xlsx），
+    或其所在文件夹。
     """
     from .bureau.service import make_summary
     result = make_summary(inputs, year, out, previous=previous, header=dict(
@@ -191,7 +192,7 @@ def dossier(manifest, out, copies, duplex, draft, package):
               help="批量：此文件夹中每个子文件夹或 .zip 为一家单位的材料。")
 @click.option("--jobs", type=int, default=None, help="并行进程数（默认：全部CPU核）。")
 def parse(paths, out, batch, jobs):
-    """解析交回的表格（PDF、Word），还原为申报数据。
+    """解析交回的表格（PDF、Word；附件3–6也可为Excel），还原为申报数据。
 
     PATHS 为一家单位交回的附件文件（或其所在文件夹）；附件类别从文件内容判断，与文件名无关。
     有问题的文件会列出（文件、附件、行、字段、问题），其余照常解析；有错误时退出码为 1。
@@ -260,8 +261,9 @@ def check(data, fmt, as_of, config, manifest, out):
     sys.exit(1 if report.blocking else 0)
 
 
-_format_option = click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all",
-                              show_default=True, help="格式：Word（docx）、PDF，或两者。")
+_format_option = click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx", "all"]), default="all",
+                              show_default=True,
+                              help="格式：Word（docx）、PDF、Excel（xlsx，仅附件3–6），或全部（all）。")
 _annex_option = click.option("--annex", "annexes", type=click.IntRange(1, 7), multiple=True,
                              help="只生成某个附件（可重复，如 --annex 3 --annex 5）；默认附件1–7。")
 
@@ -271,7 +273,7 @@ _annex_option = click.option("--annex", "annexes", type=click.IntRange(1, 7), mu
 @_format_option
 @_annex_option
 def forms(out, fmt, annexes):
-    """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf），供申报单位下载填写。"""
+    """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf；附件3–6另有 .xlsx），供申报单位下载填写。"""
     from .forms import write_blank_forms
     for p in write_blank_forms(out, fmt, annexes):
         click.echo(f"已写入 {p}")
@@ -284,7 +286,7 @@ def forms(out, fmt, annexes):
 @_annex_option
 @click.option("--flatten", is_flag=True, help="PDF 打印版：不保留可填写字段。")
 def fill(data, out, fmt, annexes, flatten):
-    """用申报数据文件 DATA 生成已填写的附件（.docx 与 .pdf）。"""
+    """用申报数据文件 DATA 生成已填写的附件（.docx 与 .pdf；附件3–6另有 .xlsx）。"""
     from .forms import write_filled_forms
     for p in write_filled_forms(data, out, fmt, annexes, flatten):
         click.echo(f"已写入 {p}")

@@ -1,6 +1,7 @@
 """Blank and pre-filled annex forms in both formats, written all-or-nothing.
 
-The DOCX side is ``toolkit.docxform``, the PDF side ``toolkit.pdfform``; this
+The DOCX side is ``toolkit.docxform``, the PDF side ``toolkit.pdfform``, the Excel
+versions of the table annexes 3-6 ``toolkit.xlsxform``; this
 module only chooses which to call and moves the finished files into place
 together, so a failure leaves no half-written set behind.
 """
@@ -15,7 +16,7 @@ from .errors import DataProblems, InputError
 from .model import ANNEXES
 from .validate import validate
 
-FORMATS = ("docx", "pdf", "all")
+FORMATS = ("docx", "pdf", "xlsx", "all")
 
 
 def _writers(fmt: str):
@@ -26,7 +27,22 @@ def _writers(fmt: str):
     if fmt in ("pdf", "all"):
         from . import pdfform
         out.append(("pdf", pdfform))
+    if fmt in ("xlsx", "all"):
+        from . import xlsxform
+        out.append(("xlsx", xlsxform))
     return out
+
+
+def _for(mod, nums: list[int], strict: bool) -> list[int]:
+    """The annexes a writer makes: the Excel versions are of the table annexes 3-6 only; asked
+    for nothing else in that format alone (``strict``: --format xlsx --annex 1) it says so."""
+    have = getattr(mod, "ANNEXES", None)
+    if have is None:
+        return nums
+    picked = [n for n in nums if n in have]
+    if not picked and strict:
+        raise InputError(f"附件{'、'.join(map(str, nums))}没有Excel版本（Excel版只有附件3、4、5、6）")
+    return picked
 
 
 def _annexes(numbers) -> list[int]:
@@ -59,7 +75,7 @@ def write_blank_forms(out, fmt: str = "all", annexes=None, index: bool | None = 
             if ext == "pdf":
                 mod.write_blanks(tmp, nums)             # on every core, longest annexes first
                 continue
-            for n in nums:
+            for n in _for(mod, nums, strict=fmt == ext):
                 mod.write_blank(n, tmp / f"annex{n}.{ext}")
         if index if index is not None else (fmt == "all" and not annexes):
             from . import pdfform
@@ -92,7 +108,7 @@ def write_filled_forms(data_path, out, fmt: str = "all", annexes=None, flatten: 
     with tempfile.TemporaryDirectory(dir=out, prefix=".qhsme-") as t:
         tmp = Path(t)
         for ext, mod in _writers(fmt):
-            for n in present:
+            for n in _for(mod, present, strict=fmt == ext):
                 if ext == "pdf":
                     mod.write_filled(n, data, tmp / f"annex{n}.{ext}", base_dir=base, flatten=flatten)
                 else:

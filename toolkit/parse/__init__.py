@@ -14,12 +14,13 @@ from ..errors import InputError
 from ..problems import Problem
 from ..validate import Validated
 from .assemble import assemble
-from .sniff import CONVERTIBLE, DOCX, PDF, ZIP, sniff
+from .sniff import CONVERTIBLE, DOCX, PDF, SPREADSHEETS, XLSX, ZIP, sniff
 from .values import ParsedFile, Value
 
 __all__ = ["parse_file", "parse_files", "parse_paths", "ParsedFile", "Value", "ParseResult"]
 
-SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".rtf", ".xml", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".rtf", ".xml", ".jpg", ".jpeg", ".png", ".tif", ".tiff",
+            ".xlsx", ".xlsm", ".xls", ".et", ".ods"}
 
 
 @dataclass
@@ -65,7 +66,10 @@ def _parse(path: Path, split: bool) -> list[ParsedFile]:
         if kind == ZIP:                 # one application's files, zipped (as --batch reads it)
             from .batch import read_zip
             return read_zip(path, parse_files)
-        if kind in CONVERTIBLE:         # .doc/.wps, .odt, .rtf, Word 2003 XML: by LibreOffice
+        if kind == XLSX:                # annexes 3-6 as Excel workbooks, each sheet that is one
+            from .xlsx import read_xlsx
+            return read_xlsx(path)[:None if split else 1]
+        if kind in CONVERTIBLE or kind in SPREADSHEETS:   # .doc/.wps, .odt, .rtf, Word XML; .xls/.et, .ods
             from .convert import read_converted
             return read_converted(path, kind)
     except InputError as e:

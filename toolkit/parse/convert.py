@@ -1,4 +1,5 @@
-"""Returns saved as .doc/.wps, .odt, .rtf or Word 2003 XML, read after LibreOffice makes them .docx.
+"""Returns saved as .doc/.wps, .odt, .rtf or Word 2003 XML, read after LibreOffice makes them .docx;
+spreadsheets saved as .xls/.et or .ods, read after it makes them .xlsx.
 
 LibreOffice (``soffice``) runs headless on a copy under a generated name in a private
 temporary folder, with a profile of its own there (so it never meets a running
@@ -17,11 +18,13 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
-from .sniff import REFUSED, SUFFIX
+from .sniff import REFUSED, SPREADSHEETS, SUFFIX
 from .values import ParsedFile
 
 TIMEOUT = 60                    # seconds for one conversion
 CONVERTED = "（经LibreOffice转换为.docx后读取）"
+CONVERTED_XLSX = "（经LibreOffice转换为.xlsx后读取）"
+XLSX_FILTER = ("xlsx:Calc MS Excel 2007 XML", "xlsx", "Excel或WPS")
 
 
 def soffice() -> str | None:
@@ -33,6 +36,8 @@ def read_converted(path: Path, kind: str) -> list[ParsedFile]:
     exe = soffice()
     if exe is None:
         raise InputError(REFUSED[kind], file=str(path))
+    if kind in SPREADSHEETS:            # .xls/.et/.ods: read as the .xlsx LibreOffice makes
+        return read_converted_sheet(exe, Path(path), kind)
     with tempfile.TemporaryDirectory(prefix="qhsme-convert-") as tmp:
         docx = to_docx(exe, Path(path), Path(tmp), SUFFIX[kind])
         from . import docx as reader
@@ -43,14 +48,31 @@ def read_converted(path: Path, kind: str) -> list[ParsedFile]:
     return files
 
 
-def to_docx(exe: str, path: Path, tmp: Path, suffix: str) -> Path:
-    """``tmp``/out/in.docx made by LibreOffice from a copy of ``path``; raises InputError."""
+def read_converted_sheet(exe: str, path: Path, kind: str) -> list[ParsedFile]:
+    from .xlsx import read_xlsx
+    with tempfile.TemporaryDirectory(prefix="qhsme-convert-") as tmp:
+        xlsx = to_docx(exe, path, Path(tmp), SUFFIX[kind], target=XLSX_FILTER)
+        files = read_xlsx(xlsx, shown=str(path))
+    for pf in files:
+        for v in pf.values:
+            v.source = f"{v.source}{CONVERTED_XLSX}"
+        for p in pf.problems:
+            p.file = p.file or str(path)
+            p.source = f"{p.source}{CONVERTED_XLSX}" if p.source else CONVERTED_XLSX.strip("（）")
+    return files
+
+
+def to_docx(exe: str, path: Path, tmp: Path, suffix: str,
+            target: tuple[str, str, str] = ("docx:MS Word 2007 XML", "docx", "Word或WPS")) -> Path:
+    """``tmp``/out/in.docx made by LibreOffice from a copy of ``path``; raises InputError.
+    ``target``: (LibreOffice's filter, the suffix made, the programs to save it with)."""
+    filt, ext, programs = target
     src = tmp / f"in{suffix}"
     shutil.copyfile(path, src)
     out = tmp / "out"
     cmd = [exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--invisible",
            "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)]
+           "--convert-to", filt, "--outdir", str(out), str(src)]
     err, late = b"", False
     with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           cwd=tmp, start_new_session=True, env={**os.environ, "HOME": str(tmp)}) as proc:
@@ -61,13 +83,13 @@ def to_docx(exe: str, path: Path, tmp: Path, suffix: str) -> Path:
         finally:
             _kill(proc)
     if late:
-        raise InputError(f"用LibreOffice转换为.docx超过{TIMEOUT:g}秒未完成（文件可能过大或已损坏）；"
-                         "请在Word或WPS中“另存为”.docx格式后再提交", file=str(path))
-    result = out / "in.docx"
+        raise InputError(f"用LibreOffice转换为.{ext}超过{TIMEOUT:g}秒未完成（文件可能过大或已损坏）；"
+                         f"请在{programs}中“另存为”.{ext}格式后再提交", file=str(path))
+    result = out / f"in.{ext}"
     if not result.is_file():
         why = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-        raise InputError("LibreOffice未能把此文件转换为.docx（文件可能已损坏或加密"
-                         + (f"：{why[0][:120]}" if why else "") + "）；请在Word或WPS中“另存为”.docx格式后再提交",
+        raise InputError(f"LibreOffice未能把此文件转换为.{ext}（文件可能已损坏或加密"
+                         + (f"：{why[0][:120]}" if why else "") + f"）；请在{programs}中“另存为”.{ext}格式后再提交",
                          file=str(path))
     return result
 

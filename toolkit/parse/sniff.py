@@ -12,6 +12,9 @@ PDF, DOCX, IMAGE, UNKNOWN = "pdf", "docx", "image", "unknown"
 ZIP = "zip"                                     # a plain zip: one application's files
 DOC, ODT, RTF, WORDXML = "doc", "odt", "rtf", "wordxml"
 CONVERTIBLE = (DOC, ODT, RTF, WORDXML)          # read after LibreOffice made them .docx
+XLSX = "xlsx"                                   # an Excel workbook (annexes 3-6)
+XLS, ODS = "xls", "ods"                         # .xls/.et and .ods: read after LibreOffice made them .xlsx
+SPREADSHEETS = (XLS, ODS)
 
 # What to say about each convertible kind when LibreOffice is not installed.
 REFUSED = {
@@ -20,8 +23,11 @@ REFUSED = {
     ODT: "这是OpenDocument（.odt）文件，本机未安装LibreOffice，无法读取；请另存为.docx格式后再提交",
     RTF: "这是RTF文件，本机未安装LibreOffice，无法读取；请另存为.docx格式后再提交",
     WORDXML: "这是Word 2003 XML文件，本机未安装LibreOffice，无法读取；请另存为.docx格式后再提交",
+    XLS: "这是旧版Excel（.xls）或WPS表格（.et）文件，本机未安装LibreOffice，无法读取；"
+         "请在Excel或WPS中“另存为”.xlsx格式后再提交",
+    ODS: "这是OpenDocument表格（.ods）文件，本机未安装LibreOffice，无法读取；请另存为.xlsx格式后再提交",
 }
-SUFFIX = {DOC: ".doc", ODT: ".odt", RTF: ".rtf", WORDXML: ".xml"}
+SUFFIX = {DOC: ".doc", ODT: ".odt", RTF: ".rtf", WORDXML: ".xml", XLS: ".xls", ODS: ".ods"}
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"     # .doc, .wps, .xls and encrypted Office files
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
@@ -54,7 +60,7 @@ def sniff(path: Path) -> str:
         return RTF
     if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and _WORDXML.search(first):
         return WORDXML
-    raise InputError("无法识别的文件格式（不是PDF或.docx）", file=str(path))
+    raise InputError("无法识别的文件格式（不是PDF、.docx或.xlsx）", file=str(path))
 
 
 def _zip(path: Path) -> str:
@@ -66,12 +72,16 @@ def _zip(path: Path) -> str:
         raise InputError("文件已损坏（压缩包结构不完整），请重新保存或重新上传", file=str(path))
     if "word/document.xml" in names:
         return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
     if "content.xml" in names:
         if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
             return ODT
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return ODS
         raise InputError("这是OpenDocument表格或演示文稿，不是Word表格", file=str(path))
     if "[Content_Types].xml" in names:
-        raise InputError("这是Excel、PowerPoint等其他Office文件，不是Word表格", file=str(path))
+        raise InputError("这是PowerPoint等其他Office文件，不是Word或Excel表格", file=str(path))
     return ZIP
 
 
@@ -84,6 +94,8 @@ def _ole(path: Path) -> str:
     if _entry(raw, "EncryptedPackage") is not None:
         raise InputError(_ENCRYPTED, file=str(path))
     word = _entry(raw, "WordDocument")
+    if word is None and _biff(raw):
+        return XLS                      # Excel 97-2003, WPS 表格 (.et)
     if word is None:
         raise InputError("这是旧版Office文件，但不是Word文档（如Excel、PowerPoint），或文件已损坏，无法读取；"
                          "请在Word或WPS中打开填好的表格，“另存为”.docx格式后再提交", file=str(path))
@@ -95,6 +107,22 @@ def _ole(path: Path) -> str:
         if flags & 0x0100:              # fEncrypted
             raise InputError(_ENCRYPTED, file=str(path))
     return DOC
+
+
+def _biff(raw: bytes) -> bool:
+    """An Excel 97-2003 (or WPS 表格) workbook: a "Workbook" (or Excel 5 "Book") stream that
+    starts with a BIFF BOF record (09 08); a stream below the 4096-byte cutoff lives in the
+    mini stream and is taken on its name."""
+    entry = _entry(raw, "Workbook")
+    entry = _entry(raw, "Book") if entry is None else entry
+    if entry is None:
+        return False
+    sector = 1 << struct.unpack_from("<H", raw, 0x1E)[0]
+    start, size = struct.unpack_from("<II", raw, entry + 0x74)
+    if size < 4096:
+        return True
+    at = (start + 1) * sector
+    return raw[at:at + 2] == b"\x09\x08"
 
 
 def _entry(raw: bytes, name: str) -> int | None:
