@@ -122,6 +122,10 @@ class Grid:
             return None
         return Box(left, top, right, bottom)
 
+    def crossing(self, y: float) -> list[float]:
+        """x of the vertical rules crossing height ``y``, sorted."""
+        return [x for x, a, b in self.v if a - 0.5 <= y <= b + 0.5]
+
     def cell_of(self, g: G) -> Box | None:
         return self.cell_at(g.cx, g.cy)
 

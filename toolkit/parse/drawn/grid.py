@@ -14,6 +14,7 @@ the columns of their header cells.  Nothing is guessed: a label not found, a val
 found, are reported on the file with the field."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ...model.annexes import YMD
@@ -58,14 +59,14 @@ def page_blocks(page: PageGeo, grid: Grid) -> list[Block]:
     by_cell: dict[tuple, list[G]] = {}
     boxes: dict[tuple, Box] = {}
     free: list[G] = []
-    for g in page.glyphs:
-        box = grid.cell_of(g)
-        if box is None or box.h > 0.8 * 842 and box.w > 0.8 * 595:
-            free.append(g)
-            continue
-        key = (round(box.x0, 1), round(box.top, 1), round(box.x1, 1), round(box.bottom, 1))
-        by_cell.setdefault(key, []).append(g)
-        boxes[key] = box
+    seen: dict[tuple[int, int], Box | None] = {}
+    for n, line in enumerate(lines(page.glyphs)):
+        xs = grid.crossing(line[0].cy)
+        for g in line:
+            key = (n, bisect_right(xs, g.cx))
+            if key not in seen:
+                seen[key] = grid.cell_of(g)
+            _place(g, seen[key], by_cell, boxes, free)
     out = [Block(page.number, boxes[k], [g for line in lines(gs) for g in line], True)
            for k, gs in by_cell.items()]
     for line in lines(free):
@@ -73,6 +74,17 @@ def page_blocks(page: PageGeo, grid: Grid) -> list[Block]:
                                           max(g.bottom for g in line)), line, False))
     out.sort(key=lambda b: (b.box.top, b.box.x0))
     return out
+
+
+def _place(g: G, box: Box | None, by_cell: dict, boxes: dict, free: list) -> None:
+    """A glyph into its cell's list, or the free ones (outside any rules, or in a frame
+    round the whole page)."""
+    if box is None or box.h > 0.8 * 842 and box.w > 0.8 * 595:
+        free.append(g)
+        return
+    key = (round(box.x0, 1), round(box.top, 1), round(box.x1, 1), round(box.bottom, 1))
+    by_cell.setdefault(key, []).append(g)
+    boxes[key] = box
 
 
 class GridReader(Emitter):

@@ -4,6 +4,7 @@ skipped; a 合计 row gives the totals; columns cut off at the sheet's edge are 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ...model.fields import Field, Table
@@ -58,9 +59,12 @@ def read_table(r, t: Table, head: tuple[str, ...], span: Span, g0: G, spaced: bo
             continue
         lo = span.top if pno == span.first else -1e9
         hi = span.bottom if pno == span.last else 1e9
+        by_cy = sorted(page.glyphs, key=lambda g: g.cy)
+        cys = [g.cy for g in by_cy]
         for band in bands(page, lo, hi, span.x0, span.x1):
             cs = cells(page, band, span.x0, span.x1)
-            in_band = [g for g in page.glyphs if band[0] <= g.cy <= band[1] and span.x0 - 1 <= g.cx <= span.x1 + 1]
+            in_band = [g for g in by_cy[bisect_left(cys, band[0]):bisect_right(cys, band[1])]
+                       if span.x0 - 1 <= g.cx <= span.x1 + 1]
             texts = [join(in_band, c) for c in cs]
             whole = "".join(g.text for line in lines(in_band) for g in line)
             if sum(1 for x in texts if x and (squash(x) in heads or any(h in squash(x) for h in heads if len(h) > 1)))\
