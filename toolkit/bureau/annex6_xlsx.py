@@ -17,6 +17,7 @@ from ..datafile import write_atomic
 from ..errors import InputError
 from ..model import FieldType, Text
 from ..normalize import BadValue, normalize
+from ..xlsxform.layout import write_table_header
 from .summary import ANNEX6, TABLE, Summary
 
 THIN = Side(style="thin", color="000000")
@@ -60,30 +61,9 @@ def workbook(summary: Summary) -> Workbook:
     ws.merge_cells(f"A5:{last}5")
     ws["A5"] = "    ".join(f"{f[k].label}：{h.get(k) or ''}" for k in ("filler", "filler_phone", "fill_date"))
 
-    # two header rows
+    # two header rows, drawn as the annex 6 form's (toolkit.xlsxform)
     r1, r2 = HEADER_ROW, HEADER_ROW + 1
-    ws.merge_cells(start_row=r1, start_column=1, end_row=r2, end_column=1)
-    ws.cell(r1, 1, TABLE.number_label)
-    col = 2
-    done = set()
-    for c in TABLE.columns:
-        g = TABLE.group_of(c.id)
-        if g is None:
-            ws.merge_cells(start_row=r1, start_column=col, end_row=r2, end_column=col)
-            ws.cell(r1, col, c.label)
-        else:
-            if g.label not in done:
-                span = len(g.columns)
-                if span > 1:
-                    ws.merge_cells(start_row=r1, start_column=col, end_row=r1, end_column=col + span - 1)
-                ws.cell(r1, col, g.label)
-                done.add(g.label)
-            ws.cell(r2, col, c.label)
-        col += 1
-    for r in (r1, r2):
-        for cc in range(1, NCOLS + 1):
-            cell = ws.cell(r, cc)
-            cell.alignment, cell.border, cell.font = CENTER, BOX, Font(name=SONG, size=9, bold=True)
+    write_table_header(ws, TABLE, r1)
 
     # data rows and the total
     r = r2 + 1

@@ -10,19 +10,22 @@ from ..validate import validate
 from .summary import Summary, summarize
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")    # annex 6 returned as a spreadsheet
 
 
-def _data_files(inputs) -> list[Path]:
+def _data_files(inputs, out=None) -> list[Path]:
     files: list[Path] = []
+    skip = Path(out).resolve() if out else None
     for p in map(Path, inputs):
         if p.is_dir():
-            files += sorted(q for q in p.rglob("*") if q.suffix.lower() in DATA_SUFFIXES)
+            files += sorted(q for q in p.rglob("*") if q.suffix.lower() in DATA_SUFFIXES + SHEET_SUFFIXES
+                            and not q.name.startswith((".", "~$")) and q.resolve() != skip)
         elif not p.exists():
             raise InputError("文件不存在，请检查路径", file=str(p))
         else:
             files.append(p)
     if not files:
-        raise InputError("没有找到数据文件（.yaml/.json）", file=", ".join(map(str, inputs)))
+        raise InputError("没有找到数据文件（.yaml/.json）或附件6 Excel表（.xlsx）", file=", ".join(map(str, inputs)))
     return files
 
 
@@ -38,8 +41,8 @@ def load_previous(path) -> list[dict]:
 def make_summary(inputs, year: int, out, previous=None, header: dict | None = None, db=None) -> Summary:
     """``db``: the registry, which gives last year's rows when ``previous`` is not given."""
     apps = []
-    for f in _data_files(inputs):
-        v = validate(load(f))
+    for f in _data_files(inputs, out):
+        v = _read_sheet(f) if f.suffix.lower() in SHEET_SUFFIXES else validate(load(f))
         if not v.ok:
             for p in v.problems:
                 p.file = str(f)
@@ -58,8 +61,22 @@ def make_summary(inputs, year: int, out, previous=None, header: dict | None = No
         with Registry(db, create=False) as reg:
             prev = year_rows(reg, year - 1) or None
     result = summarize(apps, year, prev, header, staff_counter=_staff_counter())
+    result.notes += _other_years(apps, year)
     write_summary(result, Path(out))
     return result
+
+
+def _read_sheet(path: Path):
+    """A platform's (or a bureau's) annex 6 returned as a spreadsheet, read like ``qhsme parse``."""
+    from ..parse import parse_paths
+    return parse_paths([path], expect="annex6").validated
+
+
+def _other_years(apps, year: int) -> list:
+    from ..problems import WARNING, Problem
+    return [Problem(f"这份附件6填的是{a6['year']}年度，本次汇总的是{year}年度", annex="annex6", field="year",
+                    file=f, severity=WARNING, fix="请核对是否交错了年度")
+            for f, a in apps if (a6 := a.get("annex6") or {}).get("year") not in (None, year)]
 
 
 def _staff_counter():

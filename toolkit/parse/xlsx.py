@@ -316,11 +316,10 @@ def _is_note(row, notes) -> bool:
 
 
 def _is_total(t: Table, hit: Hit, row) -> bool:
-    if not t.total_label:
-        return False
+    """The 合计 row (annex 4's, and the one a bureau's annex 6 summary adds under its rows)."""
     cols = [hit.number_col] if hit.number_col is not None else []
     cols.append(hit.columns[t.columns[0].id])
-    return any(j is not None and j < len(row) and isinstance(row[j], str) and norm(row[j]) == norm(t.total_label)
+    return any(j is not None and j < len(row) and isinstance(row[j], str) and norm(row[j]) == norm(t.total_label or "合计")
                for j in cols)
 
 
