@@ -175,3 +175,27 @@ def test_mupdf_convert_that_loses_the_text_needs_manual_entry(word_pdfs, tmp_pat
     pf = parse_file(out)
     assert not pf.values
     assert any("编码" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+@pytest.mark.clients
+def test_a_row_printed_outside_the_table_is_reported(word_pdfs):
+    """Annex 4's third row drawn below the table, outside any rule (as a row typed under the
+    table): it is not read into the table, nor dropped in silence."""
+    from toolkit.model.annexes import ANNEX4
+    from toolkit.parse.drawn.pdf_source import open_pages
+    from toolkit.parse.pdf_flat import read_pages
+    from toolkit.parse.values import ParsedFile
+    with pikepdf.open(word_pdfs[4]) as pdf:
+        pages = open_pages(pdf, str(word_pdfs[4]))
+    page = pages[0]
+    row = next(g for g in page.glyphs if g.text == "光").cy
+    bottom = max(t for t, _, _ in page.hrules)
+    for g in page.glyphs:
+        if abs(g.cy - row) < 6:
+            shift = bottom + 60 - row
+            g.top, g.bottom = g.top + shift, g.bottom + shift
+    pf = ParsedFile(file="annex4.pdf", annex="annex4")
+    read_pages(ANNEX4, pages, pf)
+    names = [v.raw for v in pf.values if v.name.field == "item"]
+    assert "光谱分析仪" not in names and "服务器" in names and "电子万能试验机" in names
+    assert any("光谱分析仪" in p.message and "不在任何栏目下" in p.message for p in pf.problems)
