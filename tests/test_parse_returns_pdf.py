@@ -243,3 +243,33 @@ def test_widgets_reached_both_ways_are_read_once(filled):
         n = len(pdf.Root.AcroForm.Fields)
         (pf,) = read_forms(pdf, "a1.pdf")
     assert len(pf.values) == n
+
+
+def test_a_printed_annex_united_with_filled_ones_is_read_too(filled, good_data, tmp_path):
+    """pdfunite of a filled annex 1, a printed (flattened) annex 3 and a filled annex 5: the
+    printed pages have no fields, and are read from their drawn text instead of dropped."""
+    need("pdfunite")
+    from toolkit.pdfform import write_filled
+    printed = tmp_path / "annex3-printed.pdf"
+    write_filled(3, good_data, printed, flatten=True)
+    united = tmp_path / "mixed.pdf"
+    subprocess.run(["pdfunite", str(filled / "annex1.pdf"), str(printed), str(filled / "annex5.pdf"),
+                    str(united)], check=True)
+    separate = parse_paths([filled / "annex1.pdf", printed, filled / "annex5.pdf"])
+    res = parse_paths([united])
+    assert without_sources(res.data) == without_sources(separate.data)
+    assert sorted(pf.annex for pf in res.files) == ["annex1", "annex3", "annex5"]
+    assert not [p for p in res.problems if p.severity == ERROR], res.problems
+
+
+def test_a_page_that_is_no_form_in_a_filled_pdf_is_said(filled, tmp_path):
+    """A page added to a filled form (a letter, a blank page) was skipped in silence."""
+    p = tmp_path / "annex4-and-a-page.pdf"
+    with pikepdf.open(filled / "annex4.pdf") as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        last = len(pdf.pages)
+        pdf.save(p)
+    res = parse_paths([p])
+    assert res.data["annex4"]["applicant"] == "青海堃元中小企业服务有限公司"
+    said = [x for x in res.problems if f"第{last}页" in x.message]
+    assert len(said) == 1 and said[0].severity == WARNING and "未读取" in said[0].message

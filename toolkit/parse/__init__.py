@@ -109,10 +109,11 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
     What the fields' reader said (text added outside the fields…) stays when the drawn text
     is read instead."""
     from .pdf_form import read_forms
-    parts = read_forms(pdf, name, split=split, first_page=first_page)
+    outside: list[tuple[int, int]] = []
+    parts = read_forms(pdf, name, split=split, first_page=first_page, outside=outside if split else None)
     pf = parts[0]
     if len(parts) > 1 or pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
-        return parts
+        return parts + [_read_pages(pdf, name, a, b, first_page) for a, b in outside]
     try:
         from .pdf_flat import read_flat
     except ImportError:  # pragma: no cover - flattened route not installed
@@ -121,6 +122,29 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
     flat = read_flat(pdf, name, first_page)
     flat.problems.extend(pf.problems)
     return [flat]
+
+
+def _read_pages(pdf, name: str, first: int, last: int, first_page: int) -> ParsedFile:
+    """Pages ``first``–``last`` of a PDF whose other pages are a fillable form: read as a printed
+    annex (pdfunite of a filled form and a printed one); pages that are no annex are said once."""
+    import warnings
+
+    import pikepdf
+    from ..problems import WARNING
+    from .pdf_flat import read_flat
+    piece = pikepdf.new()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)     # foreign widgets may come along
+        piece.pages.extend(pdf.pages[first - first_page:last - first_page + 1])
+    pages = f"第{first}页" if first == last else f"第{first}–{last}页"
+    got = read_flat(piece, f"{name}（{pages}）", first)
+    if got.annex is not None:
+        return got
+    why = got.problems[0].message if got.problems else "不是本工具的附件"
+    note = ParsedFile(file=name, kind="pdf-pages")
+    note.problem(f"{pages}没有可填写的字段，未读取：{why}", severity=WARNING,
+                 fix="如是附件的打印件或扫描件，请单独提交；其他材料请人工审阅")
+    return note
 
 
 def expand(paths) -> list[Path]:

@@ -41,13 +41,16 @@ def read_form(pdf, file: str) -> ParsedFile:
     return read_forms(pdf, file, split=False)[0]
 
 
-def read_forms(pdf, file: str, split: bool = True, first_page: int = 1) -> list[ParsedFile]:
+def read_forms(pdf, file: str, split: bool = True, first_page: int = 1,
+               outside: list | None = None) -> list[ParsedFile]:
     """The values of every field of ours: those /AcroForm reaches and the widgets on each
     page's /Annots it does not (pdfunite keeps one file's /AcroForm; a form whose /AcroForm
     was removed keeps its widgets); text put over a field with an "add text" tool (FreeText
     annotation) fills the field when it is empty.  ``split``: a PDF holding several annexes'
     fields (pdfunite of the annexes) is one ParsedFile per annex, named by its pages.  Pages
-    are numbered from ``first_page``."""
+    are numbered from ``first_page``.  ``outside`` (a list) gets the runs of pages (first,
+    last) that lie outside every annex's pages with fields: pages of another kind put in
+    the same PDF (a printed annex, a letter), to be read otherwise."""
     fields, seen, texts = _all_fields(pdf, first_page)
     by_annex: dict[str, list[_Field]] = {}
     for f in fields:
@@ -69,10 +72,29 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1) -> list[
         parts[0].problem(f"PDF有超过{MAX_FIELDS}个表单字段，不是本工具生成的表格，已停止读取",
                          fix="请使用 fillable/ 中下载的表格")
     place_texts(texts, fields, parts)
+    if outside is not None and by_annex:
+        outside.extend(_pages_outside(by_annex.values(), first_page, first_page + len(pdf.pages) - 1))
     for pf in parts:
         pf.has_fields = bool(seen)
         pf.values = [Value(f.name, f.raw, f.source) for f in fields if f.part is pf and f.raw is not None]
     return parts
+
+
+def _pages_outside(groups, first: int, last: int) -> list[tuple[int, int]]:
+    covered: set[int] = set()
+    for own in groups:
+        pages = [p for f in own for p in f.pages if p]
+        if pages:
+            covered.update(range(min(pages), max(pages) + 1))
+    runs: list[tuple[int, int]] = []
+    for n in range(first, last + 1):
+        if n in covered:
+            continue
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs if covered else []
 
 
 class _Field:
@@ -94,6 +116,10 @@ class _Field:
             self._boxes = [(self.place.get(w.objgen) if w.is_indirect else None, _rect(w))
                            for w in self.widgets]
         return self._boxes
+
+    @property
+    def pages(self) -> list[int | None]:
+        return [self.place.get(w.objgen) if w.is_indirect else None for w in self.widgets]
 
     @property
     def button(self) -> bool:
