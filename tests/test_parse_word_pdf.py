@@ -15,7 +15,7 @@ import subprocess
 import pikepdf
 import pytest
 from conftest import SAMPLES, need
-from test_parse_flat import _annex7, expected, got
+from test_parse_flat import _annex7, expected, got, variant
 
 from toolkit.parse import parse_file
 
@@ -199,3 +199,14 @@ def test_a_row_printed_outside_the_table_is_reported(word_pdfs):
     names = [v.raw for v in pf.values if v.name.field == "item"]
     assert "光谱分析仪" not in names and "服务器" in names and "电子万能试验机" in names
     assert any("光谱分析仪" in p.message and "不在任何栏目下" in p.message for p in pf.problems)
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("variant_name", ["fit93", "rotate", "fit93-turned270"])
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_printed_word_export(word_pdfs, sample, tmp_path, n, variant_name):
+    """The export printed again: scaled to fit the page, turned by /Rotate, or rotated and
+    scaled inside the page; the cells are found in the page's own points, whatever the scale."""
+    out = tmp_path / f"annex{n}-{variant_name}.pdf"
+    out.write_bytes(variant(word_pdfs[n].read_bytes(), variant_name))
+    assert got(out, n) == expected(sample, n)
