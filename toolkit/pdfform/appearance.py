@@ -70,8 +70,26 @@ def _font_parts(data: bytes) -> tuple[bytes, list[int], bytes, dict]:
                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
                  f"{body}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
-    return (zlib.compress(data, 9), [round(w) for w in widths],
+    return (zlib.compress(data, 9), _w_array(widths),
             zlib.compress(tounicode.encode("ascii"), 9), desc)
+
+
+def _w_array(widths: list[float], default: int = 1000) -> list:
+    """/W of a CID font: runs ``first [w w …]`` of the glyphs whose advance is not /DW
+    (the hanzi, nearly all of the font, are 1000 wide and need no entry)."""
+    out: list = []
+    run: list[int] = []
+    for gid, w in enumerate(round(w) for w in widths):
+        if w != default:
+            if not run:
+                out.append(gid)
+            run.append(w)
+        elif run:
+            out.append(run)
+            run = []
+    if run:
+        out.append(run)
+    return out
 
 
 def _deflated(pdf: pikepdf.Pdf, blob: bytes, **keys) -> pikepdf.Stream:
@@ -94,7 +112,7 @@ def embed_font(pdf: pikepdf.Pdf, data: bytes, base: str) -> pikepdf.Object:
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + base),
         CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
         FontDescriptor=descriptor, CIDToGIDMap=pikepdf.Name.Identity, DW=1000,
-        W=pikepdf.Array([0, pikepdf.Array(widths)]),
+        W=pikepdf.Array([x if isinstance(x, int) else pikepdf.Array(x) for x in widths]),
     ))
     return pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + base),

@@ -50,9 +50,10 @@ def finish(data: bytes, spots: list, annex: Annex, rare_chars: str = "",
     pdf = pikepdf.open(io.BytesIO(data))
     _wrap_content(pdf)
     fs = F.fonts()
-    font = A.embed_font(pdf, fs.field.read_bytes(), F.FIELD_FAMILY)
+    program = fs.field.read_bytes()
+    font = A.embed_font(pdf, program, F.FIELD_FAMILY)
     widgets.add(pdf, spots, FIELD_NAME, font)
-    faces = [A.face(FIELD_NAME, fs.field.read_bytes())]
+    faces = [A.face(FIELD_NAME, program)]
     resources = pikepdf.Dictionary({f"/{FIELD_NAME}": font})
     if rare_chars:
         rare = F.rare_font(rare_chars)
