@@ -193,3 +193,14 @@ def test_batch_goes_on_after_bad_files(tmp_path, annex4_pdf):
     csv_out = tmp_path / "batch.csv"
     CliRunner().invoke(main, ["parse", "--batch", str(root), "--out", str(csv_out)])
     assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_fields_of_two_annexes_on_one_page_read_as_each_annex(tmp_path):
+    """A PDF holding two annexes' fields is read as each (pdfunite of the annexes); parts
+    whose fields share pages are told apart by the annex's name."""
+    p = acroform(tmp_path / "two.pdf", {"a1__unit_name": "某单位", "a5__enterprises__1__name": "某企业"})
+    res = parse_paths([p])
+    assert res.data["annex1"]["unit_name"] == "某单位"
+    assert res.data["annex5"]["enterprises"] == [{"name": "某企业"}]
+    assert sorted(pf.file for pf in res.files) == [f"{p}（附件1，第1页）", f"{p}（附件5，第1页）"]
+    assert not any("多个附件" in x.message for x in res.problems)

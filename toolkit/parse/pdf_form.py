@@ -6,6 +6,12 @@ as UTF-8 without a BOM or as GBK bytes; a tick box with /AS but no /V; radio
 values as names or strings.  The file is opened once, with qpdf (pikepdf),
 several times faster than a pure-Python parser; the flattened route reads the
 same open document.
+
+Fields are those /AcroForm reaches and the widgets on the pages' /Annots that it
+does not (pdfunite keeps one file's /AcroForm; some tools drop it).  A PDF with
+several annexes' fields is read as each annex.  Text put over the form with an
+"add text" / typewriter tool (FreeText annotations) fills the empty field it lies
+in; elsewhere it is reported, never dropped in silence.
 """
 from __future__ import annotations
 
@@ -56,11 +62,14 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1,
     for f in fields:
         by_annex.setdefault(f.name.annex, []).append(f)
     if split and len(by_annex) > 1:
-        parts = [_part(file, annex, own, True) for annex, own in
-                 sorted(by_annex.items(), key=lambda kv: (_first_page(kv[1]), kv[0]))]
+        order = sorted(by_annex.items(), key=lambda kv: (_first_page(kv[1]), kv[0]))
+        shown = {annex: _pages_said(own) for annex, own in order}
+        twice = {v for v in shown.values() if list(shown.values()).count(v) > 1}
+        parts = [_part(f"{file}（{_annex_said(annex, shown[annex], shown[annex] in twice)}）", annex, own)
+                 for annex, own in order]
     else:
         pf = _part(file, annex_from_info(pdf) or (max(by_annex, key=lambda a: len(by_annex[a]))
-                                                  if by_annex else None), fields, False)
+                                                  if by_annex else None), fields)
         if len(by_annex) > 1:
             pf.problem("同一个PDF中有多个附件的字段：" + "、".join(sorted(by_annex)),
                        fix="请每个附件单独提交一个文件")
@@ -131,23 +140,29 @@ class _Field:
         return isinstance(ff, int) and bool(int(ff) & 4096)
 
 
-def _part(file: str, annex: str | None, fields: list[_Field], named: bool) -> ParsedFile:
-    if named:
-        from ..model import BY_ID
-        pages = sorted({p for f in fields for p, _ in f.boxes if p})
-        if pages:
-            first, last = pages[0], pages[-1]
-            file += f"（第{first}页）" if first == last else f"（第{first}–{last}页）"
-        else:
-            file += f"（{BY_ID[annex].name}）" if annex in BY_ID else f"（{annex}）"
+def _part(file: str, annex: str | None, fields: list[_Field]) -> ParsedFile:
     pf = ParsedFile(file=file, kind="pdf-form", annex=annex)
     for f in fields:
         f.part = pf
     return pf
 
 
+def _pages_said(fields: list[_Field]) -> str:
+    pages = sorted({p for f in fields for p in f.pages if p})
+    if not pages:
+        return ""
+    return f"第{pages[0]}页" if pages[0] == pages[-1] else f"第{pages[0]}–{pages[-1]}页"
+
+
+def _annex_said(annex: str, pages: str, with_name: bool) -> str:
+    """第4–5页, or 附件3，第4页 when another annex's fields share those pages."""
+    from ..model import BY_ID
+    name = BY_ID[annex].name if annex in BY_ID else annex
+    return pages if pages and not with_name else "，".join(x for x in (name, pages) if x)
+
+
 def _first_page(fields: list[_Field]) -> int:
-    return min((p for f in fields for p, _ in f.boxes if p), default=1 << 30)
+    return min((p for f in fields for p in f.pages if p), default=1 << 30)
 
 
 def _all_fields(pdf, first_page: int) -> tuple[list[_Field], int, list]:
