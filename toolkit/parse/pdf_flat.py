@@ -26,7 +26,7 @@ from .drawn.pdf_source import has_images, open_pages, plumber_page
 from .drawn.read import MANUAL
 from .values import ParsedFile
 
-__all__ = ["read_flat", "reference"]
+__all__ = ["read_flat", "read_drawn", "read_pages", "reference"]
 
 _CID = re.compile(r"^\(cid:\d+\)$")
 _plumber_page = plumber_page            # the tests compare it with ``pdf_draw``
@@ -57,6 +57,15 @@ def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
         pf.problem(f"PDF的字体没有字符映射（ToUnicode），文字无法可靠读取，{MANUAL}",
                    fix="请用本工具表格填写后直接保存PDF，不要“打印为PDF”或转换字体")
         return pf
+    from .pdf_form import annex_from_info
+    return read_drawn(pages, pf, annex_from_info(pdf))
+
+
+def read_drawn(pages, pf: ParsedFile, said: str | None = None) -> ParsedFile:
+    """The annex on ``pages`` (``PageGeo`` from any source: a PDF's drawing, a scan's OCR)
+    decided from its printed title, and its values, into ``pf``.  ``said``: the annex the
+    file's own information names (a disagreement is pointed out)."""
+    glyphs = [g for p in pages for g in p.glyphs]
     annexes = which_annexes(pages)
     annex = annexes[0] if annexes else None
     if len(annexes) > 1:
@@ -71,8 +80,6 @@ def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
                    fix="请使用 fillable/ 中下载的表格填写")
         return pf
     pf.annex = annex.id
-    from .pdf_form import annex_from_info
-    said = annex_from_info(pdf)
     if said and said != annex.id:
         pf.problem(f"文件信息标注为{said}，但页面标题是{annex.name}；已按页面标题读取", severity=WARNING,
                    fix="请确认提交的是正确的附件")
