@@ -218,6 +218,7 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
     a, t = hit.annex, hit.table
     pf = ParsedFile(file=file, annex=a.id, kind=KIND)
     rx = _label_pattern(a)
+    words = _printed_words(a)
     fields = {f.id: f for f in a.fields()}
     sheet = ws.title
     first = hit.row + hit.rows
@@ -237,7 +238,7 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
     for r, row in enumerate(grid):
         if hit.row <= r < first:
             continue
-        if _label_row(pf, rx, row, r, add_field) or r < first and _year_line(a, row, r, add_field):
+        if _label_row(rx, words, row, r, add_field) or r < first and _year_line(a, row, r, add_field):
             continue
         if r < first or _is_note(row, notes):
             continue
@@ -279,8 +280,18 @@ def _spans_columns(m, columns: dict, j: int) -> bool:
     return any(j < k < m.max_col for k in columns.values())
 
 
-def _label_row(pf, rx, row, r, add_field) -> bool:
-    """A line of labelled values: its values taken, True."""
+def _printed_words(a: Annex) -> set[str]:
+    """What the form prints that is no value (单位：万元…, the title): never taken for one."""
+    from ..model import Text
+    out = {norm(a.title), norm(a.name)} | {norm(x) for x in a.texts}
+    for sec in a.all_sections():
+        out |= {norm(i.text) for i in sec.items if isinstance(i, Text)}
+    return out
+
+
+def _label_row(rx, words, row, r, add_field) -> bool:
+    """A line of labelled values: its values taken, True.  A label's value is what follows it
+    in its cell, else the next filled cell on the line (not another label, not printed words)."""
     found = False
     for c, v in enumerate(row):
         if not isinstance(v, str) or not v.strip():
@@ -295,7 +306,8 @@ def _label_row(pf, rx, row, r, add_field) -> bool:
                 add_field(fid, value, r, c)
                 continue
             nxt = next(((k, w) for k, w in enumerate(row[c + 1:], c + 1) if not _blank(w)), None)
-            if nxt is not None and not (isinstance(nxt[1], str) and rx.match(nxt[1].strip())):
+            if nxt is not None and not (isinstance(nxt[1], str) and (rx.match(nxt[1].strip())
+                                                                     or norm(nxt[1]) in words)):
                 add_field(fid, nxt[1], r, nxt[0])
     return found
 
