@@ -210,3 +210,23 @@ def test_a_printed_word_export(word_pdfs, sample, tmp_path, n, variant_name):
     out = tmp_path / f"annex{n}-{variant_name}.pdf"
     out.write_bytes(variant(word_pdfs[n].read_bytes(), variant_name))
     assert got(out, n) == expected(sample, n)
+
+
+@pytest.mark.clients
+def test_a_typed_tick_in_a_table_counts(word_pdfs, sample):
+    """The Word form lets an applicant type 是 (or √) into an option's cell instead of ticking
+    the box: annex 5's first enterprise with 是 in place of its ☒ is still 满意/不满意 as ticked."""
+    from toolkit.model.annexes import ANNEX5
+    from toolkit.parse.drawn.pdf_source import open_pages
+    from toolkit.parse.pdf_flat import read_pages
+    from toolkit.parse.values import ParsedFile
+    with pikepdf.open(word_pdfs[5]) as pdf:
+        pages = open_pages(pdf, str(word_pdfs[5]))
+    first = min((g for g in pages[0].ticks if g.text == "☒"), key=lambda g: g.top)
+    first.text = "是"
+    pages[0].ticks.remove(first)
+    pf = ParsedFile(file="annex5.pdf", annex="annex5")
+    read_pages(ANNEX5, pages, pf)
+    ticked = {v.name.option for v in pf.values if v.name.row == 1 and v.name.field == "satisfaction" and v.raw}
+    want = ANNEX5["enterprises"].column("satisfaction").choices.index(sample["annex5"]["enterprises"][0]["satisfaction"]) + 1
+    assert ticked == {want}

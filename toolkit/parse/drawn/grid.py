@@ -24,10 +24,9 @@ from ...problems import WARNING
 from ..geometry import Box, G, PageGeo
 from .cells import Grid, ticked_in
 from .read import MANUAL, Emitter
-from .tables import Span, read_table
+from .tables import TYPED_TICKS, Span, read_table
 from .text import lines, squash, wrapped
 
-TYPED_TICKS = frozenset({"√", "✓", "✔", "☑", "☒", "是", "■", "●", "x", "X", "×"})
 
 
 @dataclass

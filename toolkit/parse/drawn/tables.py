@@ -15,6 +15,7 @@ from .cells import any_mark, bands, cells, ticked_in
 from .text import cell_text, lines, squash
 
 MANUAL = "需要人工录入"
+TYPED_TICKS = frozenset({"√", "✓", "✔", "☑", "☒", "是", "■", "●", "×"})     # typed into an option's cell
 
 
 @dataclass
@@ -101,7 +102,7 @@ def read_table(r, t: Table, head: tuple[str, ...], span: Span, g0: G, spaced: bo
             counter = row
             for (c, opt), box, text in zip(use, cs, texts):
                 if opt:
-                    if ticked_in(page, box):
+                    if ticked_in(page, box) or squash(text) in TYPED_TICKS:
                         r.emit(c, "", pno, table=t, row=row, option=opt, raw=True)
                 elif text:
                     r.emit(c, text, pno, table=t, row=row)
