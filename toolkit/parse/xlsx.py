@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -34,20 +35,19 @@ EXPORTED = "这是本工具导出的申报数据汇总（Excel），不是交回
 FOREIGN_FIX = "请在fillable/中下载的附件Excel表格（annex3.xlsx … annex6.xlsx）中填写后提交"
 
 
+@lru_cache(maxsize=8192)
 def norm(v) -> str:
     """Label text compared: full-width folded, spaces and a trailing colon or * removed."""
     s = unicodedata.normalize("NFKC", str(v))
     return re.sub(r"\s+", "", s).rstrip(":").strip("*")
 
 
-def _variants(v) -> set[str]:
+@lru_cache(maxsize=8192)
+def _variants(v) -> frozenset[str]:
     """A header cell's text, and without a trailing unit in brackets (设备原值（万元）)."""
     s = norm(v)
-    out = {s}
     m = re.match(r"^(.+?)\(([^()]{1,6})\)$", s)
-    if m:
-        out.add(m.group(1))
-    return out
+    return frozenset((s, m.group(1))) if m else frozenset((s,))
 
 
 @dataclass
@@ -227,6 +227,8 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
     totals = {c.id.removeprefix("total_"): fields[c.id] for c in fields.values() if c.id.startswith("total_")}
     got: set[str] = set()
     ordinal = 0
+    labels = {cid: t.column_label(cid) for cid in hit.columns}
+    columns = {cid: t.column(cid) for cid in hit.columns}
 
     def add_field(fid, raw, r, c):
         if fid in got or raw is None or raw == "":
@@ -253,14 +255,13 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
             continue
         ordinal += 1
         for cid, v in cells.items():
-            f = t.column(cid)
-            label = t.column_label(cid)
+            f, label = columns[cid], labels[cid]
             raw = _raw(pf, ws, f, v, r, hit.columns[cid], (t.id, ordinal, label))
             pf.values.append(Value(FieldName(a.id, cid, table=t.id, row=ordinal), raw, _where(sheet, r, label)))
         for cid, j in hit.columns.items():
             m = merged.get((r, j))
             if m is not None and (m.max_row > m.min_row or _spans_columns(m, hit.columns, j)):
-                label = t.column_label(cid)
+                label = labels[cid]
                 pf.problem(f"单元格{m.coord}是合并单元格，其中的值只记在第{r + 1}行“{label}”，"
                            "合并进来的其他行或栏按空白读取", fix="请取消合并单元格，在每一行、每一栏分别填写",
                            table=t.id, row=ordinal, field=cid, label=label, severity=WARNING,
