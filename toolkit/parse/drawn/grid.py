@@ -164,14 +164,14 @@ class GridReader(Emitter):
         a = self.a
         self.next_title = a.title
         if a.cover is not None:
-            self._items(a.cover.items, stacked=False, later=[])
+            self._items(a.cover.items, later=[])
         self.locate(a.title)
         titles = [s.title for s in a.sections]
         for k, sec in enumerate(a.sections):
             if sec.title:
                 self.locate(sec.title)
             self.next_title = next((t for t in titles[k + 1:] if t), None)
-            self._items(sec.items, stacked=sec.stacked, later=[i for s in a.sections[k + 1:] for i in s.items])
+            self._items(sec.items, later=[i for s in a.sections[k + 1:] for i in s.items])
         total = self.found + len(self.missing)
         if total and self.found / total < 0.5:
             self.pf.values.clear()
@@ -196,7 +196,7 @@ class GridReader(Emitter):
             self.pf.problem(f"{self.a.name}：另有{len(left) - 5}处内容不在任何栏目下，未读取", severity=WARNING,
                             fix="请人工核对")
 
-    def _items(self, items, stacked: bool, later: list) -> None:
+    def _items(self, items, later: list) -> None:
         pending: Hit | None = None          # words whose block may go on with a value
         items = list(items)
         for k, it in enumerate(items):
