@@ -13,8 +13,8 @@ import re
 import pikepdf
 import pytest
 
-from conftest import ROOT
-from pdf_helpers import application, char_boxes, drawn_pieces
+from conftest import ROOT, need
+from pdf_helpers import application, char_boxes, drawn_pieces, mismatch, render_poppler
 
 NUMBERS = range(1, 8)
 PAD = 2.0                 # toolkit.pdfform.appearance.PAD: the text's distance from the box edge
@@ -144,3 +144,36 @@ def test_date_is_three_fields_each_in_its_blank(filled, n, field, value):
         for c in chars:
             if c[2] < bottom and c[4] > top:
                 assert c[3] <= x0 + 0.5 or c[1] >= x1 - 0.5, f"{c[0]} printed under a field"
+
+
+REDRAW_DPI = 100
+
+
+@pytest.mark.parametrize("n", NUMBERS)
+def test_poppler_redraws_what_we_drew(filled, tmp_path, n):
+    """A viewer that regenerates appearances (poppler, with NeedAppearances set as after an
+    edit) draws each one-line value where and as large as we drew it.  Left out: values drawn
+    with the rare-character font (no viewer has those glyphs in the field font) and /DA 0 (auto
+    size: each viewer picks its own size); multiline layout (leading, first line) is each
+    viewer's own too."""
+    need("pdftoppm")
+    src = filled / f"annex{n}.pdf"
+    k = REDRAW_DPI / 72
+    regions = []
+    with pikepdf.open(src) as pdf:
+        for page, w in _text_widgets(pdf):
+            if not drawn_pieces(w) or int(w.get("/Ff", 0)) & MULTILINE or " 0 Tf" in str(w.DA) \
+                    or b"QhsmeRare" in w.AP.N.read_bytes():
+                continue
+            height = float(pdf.pages[page].mediabox[3])
+            x0, y0, x1, y1 = (float(v) for v in w.Rect)
+            regions.append((str(w.T), page, (slice(int((height - y1) * k), int((height - y0) * k) + 1),
+                                              slice(int(x0 * k), int(x1 * k) + 1))))
+        pdf.Root.AcroForm.NeedAppearances = True
+        pdf.save(tmp_path / "redrawn.pdf")
+    ours = render_poppler(src, tmp_path, REDRAW_DPI)
+    redrawn = render_poppler(tmp_path / "redrawn.pdf", tmp_path, REDRAW_DPI)
+    assert len(regions) >= 3
+    off = {name: round(m, 2) for name, page, box in regions
+           if (m := mismatch(ours[page][box], redrawn[page][box])) > 0.3}
+    assert not off, f"附件{n}: poppler redraws {len(off)} of {len(regions)} values elsewhere: {off}"
