@@ -81,32 +81,58 @@ def _widths(t: Table) -> list[float]:
 
 
 def _segments(line: list, widths: list[float]) -> list[tuple]:
-    """(item, label columns, value columns) over the line's columns (1-based, inclusive)."""
+    """(item, label columns, value columns) over the line's columns (1-based, inclusive):
+    each label and text as wide as its words, the values sharing what is left."""
     ncols = len(widths)
-    need = []
+    parts, col = [], 1                  # [item, label cols, value cols], measured from the left
     for item in line:
         if isinstance(item, Field):
-            need.append((item, 2.1 * len(field_label(item)) + 1, 14))
+            n = _cols_for(widths, col, 2.1 * len(field_label(item)) + 1)
+            parts.append([item, n, 1])
+            col += n + 1
         else:
-            need.append((item, 0, 2.1 * len(item.text) + 1))
+            n = _cols_for(widths, col, 2.1 * len(item.text) + 1)
+            parts.append([item, 0, n])
+            col += n
+    values = [p for p in parts if isinstance(p[0], Field)] or parts[-1:]
+    while sum(p[1] + p[2] for p in parts) > ncols:        # too narrow: shrink the widest part
+        p = max(parts, key=lambda q: max(q[1], q[2]))
+        if p[1] > 1 and p[1] >= p[2]:
+            p[1] -= 1
+        elif p[2] > 1:
+            p[2] -= 1
+        else:
+            break
+    spare = ncols - sum(p[1] + p[2] for p in parts)
+    for i in range(max(0, spare)):
+        values[i % len(values)][2] += 1
     out, col = [], 1
-    for i, (item, label_w, value_w) in enumerate(need):
-        later = sum(2 if isinstance(it, Field) else 1 for it, _, _ in need[i + 1:])
+    for item, nl, nv in parts:
+        label = (col, col + nl - 1) if nl else None
+        col += nl
+        value = (col, min(ncols, col + nv - 1))
+        col += nv
+        out.append((item, label, value))
+    return out
 
-        def take(width, keep):
-            nonlocal col
-            start, got = col, 0.0
-            while col <= ncols - keep and (col == start or got < width):
-                got += widths[col - 1]
-                col += 1
-            return (start, max(start, col - 1))
-        label = take(label_w, later + 1) if isinstance(item, Field) else None
-        value = take(value_w, later)
-        out.append([item, label, value])
-    if out and col <= ncols:
-        last = out[-1]
-        last[2] = (last[2][0], ncols)
-    return [tuple(s) for s in out]
+
+def _cols_for(widths: list[float], col: int, need: float) -> int:
+    """How many columns from ``col`` (1-based) a text of width ``need`` takes (at least one)."""
+    n, got = 0, 0.0
+    while col + n <= len(widths) and (n == 0 or got < need):
+        got += widths[col + n - 1]
+        n += 1
+    return max(1, n)
+
+
+def _lines(row: dict, cols, widths) -> int:
+    """Lines the row's longest wrapped text takes (LibreOffice does not grow a row itself)."""
+    n = 1
+    for f, w in zip(cols, widths):
+        v = row.get(f.id) if f is not None else None
+        if isinstance(v, str):
+            n = max(n, sum(math.ceil(max(1, 2.0 * len(part)) / max(1.0, w - 1)) for part in v.split("\n")))
+    return min(n, 15)
 
 
 def _merge(ws, r, span):
@@ -199,6 +225,8 @@ def build_sheet(ws, a: Annex, data: dict | None = None) -> None:
             cell.number_format = number_format(f)
             cell.alignment = Alignment(vertical="center", wrap_text=f.type in TEXT_TYPES)
             _put(cell, f, row.get(f.id))
+        if row:
+            ws.row_dimensions[r].height = 14.5 * _lines(row, cols, widths)
     end = first + count - 1
     for c, f in enumerate(cols, 1):
         dv = validation(f) if f is not None else None
