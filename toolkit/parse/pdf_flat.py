@@ -96,10 +96,10 @@ def read_pages(annex, pages, pf: ParsedFile) -> str:
     them) by the fast path, any other layout by the ruled cells of the model's labels.
     Returns which: "ours" or "grid"."""
     from .drawn.ours import Reader
-    ours = Reader(annex, pages, pf)
     obs, ref = landmarks(pages, annex), reference(annex.number)
     fitted = fit(obs, ref) if obs is not None else None
-    if fitted is not None and ours.recognised() and our_layout(obs, ref, fitted):
+    ours = Reader(annex, pages, pf) if fitted is not None and our_layout(obs, ref, fitted) else None
+    if ours is not None and ours.recognised():
         s, dx, dy = fitted
         if not 0.2 < s < 5:
             pf.problem(f"{annex.name}：页面比例异常（{s:.2f}），{MANUAL}")

@@ -17,7 +17,15 @@ class Emitter:
         self.a = annex
         self.pages = {p.number: p for p in pages}
         self.pf = pf
-        self.st = Stream(pages)
+        self._pages = pages
+        self._st: Stream | None = None
+
+    @property
+    def st(self) -> Stream:
+        """Every glyph in reading order (built on first use)."""
+        if self._st is None:
+            self._st = Stream(self._pages)
+        return self._st
 
     def emit(self, f: Field, text: str, page: int, table: Table | None = None, row: int | None = None,
              option: int | None = None, raw=None) -> None:
