@@ -4,6 +4,7 @@
 - text put over the form with an "add text" / typewriter tool (FreeText annotations, written
   here the way Acrobat and MuPDF write them) fills the empty field it lies in, is reported
   when it differs from the field's value, and is reported as not read when it is in no field;
+  typed over a printed (flattened) form it is drawn into the page and read where it stands;
 - widgets not reachable from /AcroForm are read from each page's /Annots: ``pdfunite`` of the
   annexes (which keeps one file's /AcroForm) and a form whose /AcroForm was deleted;
 - a PDF holding several annexes (pdfunite of annexes 1–6) reads as each annex.
@@ -180,28 +181,65 @@ def test_free_text_on_a_printed_pdf_is_reported_not_lost(good_data, tmp_path):
     assert len(said) == 1 and "未读取" in said[0].message and said[0].annex == "annex4"
 
 
-def test_free_text_made_by_mupdf_fills_the_field(blank1, tmp_path):
+MUPDF_ADD_TEXT = """var doc = new PDFDocument(scriptArgs[0]);
+var items = JSON.parse(scriptArgs[2]);
+for (var i = 0; i < items.length; i++) {
+  var page = doc.loadPage(items[i][0]);
+  var h = (page.getBounds ? page.getBounds() : page.bound())[3];  // before MuPDF 1.22: bound()
+  var r = items[i][1];                                            // PDF space; MuPDF's runs from the top
+  var a = page.createAnnotation("FreeText");
+  a.setRect([r[0], h - r[3], r[2], h - r[1]]);
+  a.setContents(items[i][2]);
+  a.update();
+}
+doc.save(scriptArgs[1], "garbage");
+"""
+
+
+def mupdf_add_text(src: Path, out: Path, items: list[tuple[int, list[float], str]]) -> Path:
+    """FreeText annotations as MuPDF writes them (``mutool run``): (page, PDF rectangle, text)."""
+    import json
     need("mutool")
-    page, (x1, y1, x2, y2) = field_rect(blank1, "a1__platform_name")
-    script = tmp_path / "add.js"
-    script.write_text(
-        "var doc = new PDFDocument(scriptArgs[0]);\n"
-        "var page = doc.loadPage(parseInt(scriptArgs[2]));\n"
-        # MuPDF's rectangles run from the top; bound() before MuPDF 1.22, getBounds() after
-        "var h = (page.getBounds ? page.getBounds() : page.bound())[3];\n"
-        "var r = scriptArgs[3].split(',').map(parseFloat);\n"
-        "var a = page.createAnnotation('FreeText');\n"
-        "a.setRect([r[0], h - r[3], r[2], h - r[1]]);\n"
-        "a.setContents(scriptArgs[4]);\n"
-        "a.update();\n"
-        "doc.save(scriptArgs[1], 'garbage');\n", encoding="utf-8")
-    out = tmp_path / "mupdf.pdf"
-    subprocess.run(["mutool", "run", str(script), str(blank1), str(out), str(page),
-                    f"{x1 + 1},{y1 + 1},{x2 - 1},{y2 - 1}", "青海中小企业公共服务平台"],
+    script = out.with_suffix(".js")
+    script.write_text(MUPDF_ADD_TEXT, encoding="utf-8")
+    subprocess.run(["mutool", "run", str(script), str(src), str(out), json.dumps(items, ensure_ascii=False)],
                    check=True, capture_output=True)
     with pikepdf.open(out) as pdf:
-        assert any(a.get("/Subtype") == "/FreeText" for a in pdf.pages[page].obj.Annots)
+        assert sum(a.get("/Subtype") == "/FreeText" for p in pdf.pages for a in p.obj.get("/Annots", [])) \
+            == len(items)
+    return out
+
+
+def test_free_text_made_by_mupdf_fills_the_field(blank1, tmp_path):
+    page, (x1, y1, x2, y2) = field_rect(blank1, "a1__platform_name")
+    out = mupdf_add_text(blank1, tmp_path / "mupdf.pdf",
+                         [(page, [x1 + 1, y1 + 1, x2 - 1, y2 - 1], "青海中小企业公共服务平台")])
     assert parse_paths([out]).data["annex1"]["platform_name"] == "青海中小企业公共服务平台"
+
+
+def test_text_typed_over_a_printed_blank_form_is_read_where_it_stands(tmp_path):
+    """A printed (flattened) blank form filled with MuPDF's add-text tool: the added texts are
+    drawn into the pages in memory and read like printed values, each said as a hint."""
+    from toolkit.pdfform import write_blank, write_filled
+    fillable = tmp_path / "annex4.pdf"
+    write_blank(4, fillable)
+    printed = tmp_path / "annex4-printed-blank.pdf"
+    write_filled(4, {}, printed, flatten=True)
+    items = []
+    for name, text in (("a4__applicant", "青海测试单位"), ("a4__equipment__1__item", "服务器"),
+                       ("a4__equipment__1__quantity", "6")):
+        page, (x1, y1, x2, y2) = field_rect(fillable, name)
+        items.append((page, [x1 + 2, y1 + 2, x2 - 2, y2 - 2], text))
+    items.append((0, [20, 20, 120, 34], "此处无栏目"))
+    typed = mupdf_add_text(printed, tmp_path / "annex4-printed-typed.pdf", items)
+    res = parse_paths([typed])
+    assert res.data["annex4"]["applicant"] == "青海测试单位"
+    assert res.data["annex4"]["equipment"][0] == {"item": "服务器", "quantity": 6}
+    assert all(p.file == str(typed) for p in res.problems)
+    read = [p for p in res.problems if "已按它在页面上的位置读取" in p.message]
+    assert read and all(p.severity == WARNING for p in read)
+    assert any("此处无栏目" in p.message and "未读取" in p.message for p in res.problems)
+    assert not any("空白表格" in p.message for p in res.problems)
 
 
 # ------------------------------------------------------------------ widgets outside /AcroForm

@@ -108,19 +108,34 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
     """``_read_pdf``, with a PDF of several annexes' fields read as each annex (``split``).
     What the fields' reader said (text added outside the fields…) stays when the drawn text
     is read instead."""
-    from .pdf_form import read_forms
+    from .pdf_form import draw_free_texts, read_forms, say_free_texts
     outside: list[tuple[int, int]] = []
-    parts = read_forms(pdf, name, split=split, first_page=first_page, outside=outside if split else None)
+    loose: list = []                # text added with an "add text" tool, on a PDF with no field of ours
+    parts = read_forms(pdf, name, split=split, first_page=first_page, outside=outside if split else None,
+                       loose=loose)
     pf = parts[0]
     if len(parts) > 1 or pf.values or pf.kind == "pdf-form" and pf.annex and pf.has_fields:
+        if loose:
+            say_free_texts(pf, loose, None, first_page)
         return parts + [_read_pages(pdf, name, a, b, first_page) for a, b in outside]
     try:
         from .pdf_flat import read_flat
     except ImportError:  # pragma: no cover - flattened route not installed
         pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
         return [pf]
-    flat = read_flat(pdf, name, first_page)
+    drawn = draw_free_texts(pdf) if loose else set()      # typed over a printed form: read in place
+    if drawn:
+        # the pages changed in memory: a name that is no file keeps the reader from the disk copy
+        changed = f"{name}（添加的文字已画入页面）"
+        flat = read_flat(pdf, changed, first_page)
+        flat.file = name
+        for p in flat.problems:
+            p.file = name if p.file == changed else p.file
+    else:
+        flat = read_flat(pdf, name, first_page)
     flat.problems.extend(pf.problems)
+    if loose:
+        say_free_texts(flat, loose, drawn, first_page)
     return [flat]
 
 

@@ -11,7 +11,8 @@ Fields are those /AcroForm reaches and the widgets on the pages' /Annots that it
 does not (pdfunite keeps one file's /AcroForm; some tools drop it).  A PDF with
 several annexes' fields is read as each annex.  Text put over the form with an
 "add text" / typewriter tool (FreeText annotations) fills the empty field it lies
-in; elsewhere it is reported, never dropped in silence.
+in; on a printed form (no fields) it is drawn into the page for the reader of the
+drawn text; elsewhere it is reported, never dropped in silence.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def read_form(pdf, file: str) -> ParsedFile:
 
 
 def read_forms(pdf, file: str, split: bool = True, first_page: int = 1,
-               outside: list | None = None) -> list[ParsedFile]:
+               outside: list | None = None, loose: list | None = None) -> list[ParsedFile]:
     """The values of every field of ours: those /AcroForm reaches and the widgets on each
     page's /Annots it does not (pdfunite keeps one file's /AcroForm; a form whose /AcroForm
     was removed keeps its widgets); text put over a field with an "add text" tool (FreeText
@@ -56,7 +57,9 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1,
     fields (pdfunite of the annexes) is one ParsedFile per annex, named by its pages.  Pages
     are numbered from ``first_page``.  ``outside`` (a list) gets the runs of pages (first,
     last) that lie outside every annex's pages with fields: pages of another kind put in
-    the same PDF (a printed annex, a letter), to be read otherwise."""
+    the same PDF (a printed annex, a letter), to be read otherwise.  ``loose`` (a list) gets
+    the added texts of a PDF with no field of ours, for the reader of its drawn text
+    (``draw_free_texts``); without it they are reported as not read."""
     fields, seen, texts = _all_fields(pdf, first_page)
     by_annex: dict[str, list[_Field]] = {}
     for f in fields:
@@ -80,7 +83,10 @@ def read_forms(pdf, file: str, split: bool = True, first_page: int = 1,
     if seen > MAX_FIELDS:
         parts[0].problem(f"PDF有超过{MAX_FIELDS}个表单字段，不是本工具生成的表格，已停止读取",
                          fix="请使用 fillable/ 中下载的表格")
-    place_texts(texts, fields, parts)
+    if loose is not None and not fields:
+        loose.extend(texts)
+    else:
+        place_texts(texts, fields, parts)
     if outside is not None and by_annex:
         outside.extend(_pages_outside(by_annex.values(), first_page, first_page + len(pdf.pages) - 1))
     for pf in parts:
@@ -296,7 +302,7 @@ def place_texts(texts: list[_Text], fields: list[_Field], parts: list[ParsedFile
         f = _under(t, by_page.get(t.page, ()))
         if f is None:
             pf = next((p for p in parts if _holds(p, t.page, fields)), parts[0])
-            pf.problem(f"用“添加文字”工具放在页面上的文字“{_short(t.text)}”不在任何字段内，未读取",
+            pf.problem(f"用添加文字工具放在页面上的文字“{_short(t.text)}”不在任何字段内，未读取",
                        severity=WARNING, source=f"第{t.page}页 添加的文字（FreeText注释）",
                        fix="请把这些内容填入表格对应的字段后保存，再重新提交")
             continue
@@ -312,17 +318,63 @@ def place_texts(texts: list[_Text], fields: list[_Field], parts: list[ParsedFile
         if empty and (not f.button or is_tick(text)):
             f.raw = True if f.button else text
             f.source = where["source"] + f" 字段 {f.title}"
-            f.part.problem(f"字段中没有填写，其上用“添加文字”工具放了“{_short(text)}”，已作为该字段的值读取",
+            f.part.problem(f"字段中没有填写，其上用添加文字工具放了“{_short(text)}”，已作为该字段的值读取",
                            severity=WARNING, fix="请核对；填写时请直接在表格的字段中输入", **where)
         elif empty:
-            f.part.problem(f"勾选框上用“添加文字”工具放了“{_short(text)}”，不是勾选，未读取", severity=WARNING,
+            f.part.problem(f"勾选框上用添加文字工具放了“{_short(text)}”，不是勾选，未读取", severity=WARNING,
                            fix="请直接勾选该方框", **where)
         elif f.button and is_tick(text) or not f.button and str(f.raw).strip() == text.strip():
             continue
         else:
             shown = "已勾选" if f.raw is True or f.button else f"“{_short(str(f.raw))}”"
-            f.part.problem(f"字段的值是{shown}，其上用“添加文字”工具放的文字“{_short(text)}”与之不同，"
+            f.part.problem(f"字段的值是{shown}，其上用添加文字工具放的文字“{_short(text)}”与之不同，"
                            "已采用字段的值", severity=WARNING, fix="请核对后只保留一个，直接填写在字段中", **where)
+
+
+def draw_free_texts(pdf) -> set[int]:
+    """Added texts drawn into their pages' content (qpdf flattens their appearance streams, in
+    memory), so that a printed form's reader reads them where they stand; the other
+    annotations are left as they were.  The ids of the pages' objects changed: (page index)."""
+    import pikepdf
+    held: dict[int, list] = {}
+    for i, page in enumerate(pdf.pages):
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            continue
+        free = [a for a in annots if isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/FreeText"
+                and isinstance(a.get("/AP"), pikepdf.Dictionary)]
+        if free:
+            held[i] = [a for a in annots if not any(a is f for f in free)]
+            page.obj.Annots = pikepdf.Array(free)
+    if not held:
+        return set()
+    pdf.flatten_annotations("all")
+    for i, others in held.items():
+        pdf.pages[i].obj.Annots = pikepdf.Array(others)       # the added texts are drawn now
+    return set(held)
+
+
+def say_free_texts(pf: ParsedFile, texts: list[_Text], drawn: set[int] | None, first_page: int = 1) -> None:
+    """What became of each added text on a form without fields of ours: read as a value (found
+    in one), or not read, with its page.  ``drawn``: the page indexes whose added texts were
+    drawn in (``draw_free_texts``); None when none was."""
+    from ..problems import WARNING, label_of
+    squash = "".join
+    for t in texts:
+        words = squash(t.text.split())
+        hit = next((v for v in pf.values if words and words == squash(str(v.raw).split())), None) or \
+            next((v for v in pf.values if words and words in squash(str(v.raw).split())), None)
+        where = dict(source=f"第{t.page}页 添加的文字（FreeText注释）")
+        if hit is not None:
+            n = hit.name
+            pf.problem(f"用添加文字工具放的文字“{_short(t.text)}”已按它在页面上的位置读取", severity=WARNING,
+                       fix="请核对；填写时请直接在表格的字段中输入", annex=n.annex, table=n.table, row=n.row,
+                       field=n.field, label=label_of(n.annex, n.table, n.field) or None, **where)
+        else:
+            why = ("不在任何字段内" if drawn is None else
+                   "不在任何栏目的位置" if t.page - first_page in drawn else "没有显示外观，无法按位置读取")
+            pf.problem(f"用添加文字工具放在页面上的文字“{_short(t.text)}”{why}，未读取", severity=WARNING,
+                       fix="请把这些内容填入表格对应的栏目后保存，再重新提交", **where)
 
 
 def _under(t: _Text, boxes) -> _Field | None:
