@@ -247,3 +247,37 @@ def test_summary_takes_annex6_xlsx_returns(good_data, tmp_path):
     r = CliRunner().invoke(main, ["summary", str(returns / "平台1.xlsx"), "--year", "2026",
                                   "--out", str(tmp_path / "s.xlsx")])
     assert r.exit_code == 0 and "这份附件6填的是2025年度，本次汇总的是2026年度" in r.output
+
+
+def test_seed_layout_typed_by_hand_with_tick_columns(tmp_path):
+    """A sheet made by hand like the printed form: 企业满意度 over 满意 | 不满意, ticks in them."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "服务企业名单"
+    ws.append(["平台服务中小企业名单及满意度评价表"])
+    ws.append(["序号", "服务企业名称", "联系人", "联系电话", "服务内容简述", "企业满意度", None])
+    ws.append([None, None, None, None, None, "满意", "不满意"])
+    ws.merge_cells("F2:G2")
+    ws.append([1, "青海甲公司", "张三", "0971-6100001", "政策咨询", "√", None])
+    ws.append([2, "青海乙公司", "李四", "13909710002", "融资对接", None, "✓"])
+    ws.append([3, "青海丙公司", "王五", None, "培训", "√", "√"])
+    p = tmp_path / "名单.xlsx"
+    wb.save(p)
+    result = parse_paths([p])
+    rows = result.data["annex5"]["enterprises"]
+    assert [r.get("satisfaction") for r in rows] == ["满意", "不满意", None]
+    both = [x for x in result.problems if "同时勾选" in x.message]
+    assert len(both) == 1 and both[0].row == 3
+    assert result.sources["annex5.enterprises[2].satisfaction"].endswith("第5行 “企业满意度/不满意”")
+
+
+def test_a_percent_below_one_is_questioned(filled):
+    p = filled(5)
+    wb = load_workbook(p)
+    ws = wb.active
+    r, c = header_at(ws, "总体满意率（%）：")
+    cell = next(x for x in ws[r] if x.column > c and x.number_format != "General")
+    cell.value = 0.85                                # 85% typed as a fraction, format kept
+    wb.save(p)
+    said = [x for x in parse_paths([p]).problems if x.field == "satisfaction_rate"]
+    assert len(said) == 1 and said[0].severity == WARNING and "应填写85" in said[0].message

@@ -196,6 +196,7 @@ def test_format_all_includes_the_xlsx(tmp_path, monkeypatch):
 def test_committed_blank_is_what_the_model_makes(n, tmp_path):
     """fillable/annexN.xlsx: regenerate with ``qhsme forms --out fillable --format xlsx``."""
     fresh = blank(n, tmp_path).active
+    assert (ROOT / "fillable" / f"annex{n}.xlsx").read_bytes() == (tmp_path / f"annex{n}.xlsx").read_bytes()
     kept = load_workbook(ROOT / "fillable" / f"annex{n}.xlsx").active
     assert list(kept.iter_rows(values_only=True)) == list(fresh.iter_rows(values_only=True))
     assert {str(m) for m in kept.merged_cells.ranges} == {str(m) for m in fresh.merged_cells.ranges}

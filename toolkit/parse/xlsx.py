@@ -60,6 +60,7 @@ class Hit:
     columns: dict               # column id -> 0-based column index
     number_col: int | None
     score: float
+    ticks: dict = None          # choice column id -> {option number: 0-based column} (满意 | 不满意)
 
 
 def read_xlsx(path, shown: str | None = None) -> list[ParsedFile]:
@@ -156,6 +157,20 @@ def _match(t: Table, top: list[str], bottom: list[str]) -> tuple[dict, bool]:
     return cols, two
 
 
+def _tick_columns(t: Table, top: list[str], bottom: list[str]) -> dict:
+    """Choices printed as one tick column each under their group (the seed's 满意 | 不满意)."""
+    ftop = _forward(top, bottom)
+    out = {}
+    for cid in t.choice_columns:
+        f, g = t.column(cid), t.group_of(cid)
+        head = norm(g.label if g else f.label)
+        opts = {k: j for k, ch in enumerate(f.choices, 1) for j in range(len(top))
+                if ftop[j] == head and j < len(bottom) and bottom[j] == norm(ch)}
+        if len(opts) == len(f.choices):
+            out[cid] = opts
+    return out
+
+
 def find_table(ws, grid) -> Hit | None:
     """The best-matching annex table header on the sheet, if any."""
     texts = {norm(v) for row in grid[:HEAD_SCAN] for v in row if isinstance(v, str)}
@@ -169,13 +184,17 @@ def find_table(ws, grid) -> Hit | None:
         for a in ANNEXES:
             t = next(a.tables())
             cols, two = _match(t, top, bottom)
+            ticks = _tick_columns(t, top, bottom)
+            for cid in ticks:
+                cols[cid] = ticks[cid][1]
+                two = True
             need = max(2, -(-len(t.columns) * 6 // 10))
             if len(cols) < need or t.columns[0].id not in cols:
                 continue
             score = len(cols) / len(t.columns) + (0.5 if norm(a.title) in texts else 0)
             if best is None or score > best.score:
                 numcol = next((j for j, v in enumerate(top) if v == norm(t.number_label)), None)
-                best = Hit(a, t, r, 2 if two else 1, cols, numcol, score)
+                best = Hit(a, t, r, 2 if two else 1, cols, numcol, score, ticks)
     return best
 
 
@@ -235,7 +254,8 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
             return
         f = fields[fid]
         got.add(fid)
-        pf.values.append(Value(FieldName(a.id, fid), _raw(pf, ws, f, raw, r, c, None), _where(sheet, r, f.label)))
+        pf.values.append(Value(FieldName(a.id, fid), _raw(pf, ws, f, raw, r, c, (None, None, f.label)),
+                               _where(sheet, r, f.label)))
 
     for r, row in enumerate(grid):
         if hit.row <= r < first:
@@ -250,14 +270,21 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
                 if j is not None and j < len(row):
                     add_field(f.id, row[j], r, j)
             continue
-        cells = {cid: row[j] for cid, j in hit.columns.items() if j < len(row) and not _blank(row[j])}
-        if not cells:
+        cells = {cid: row[j] for cid, j in hit.columns.items() if j < len(row) and not _blank(row[j])
+                 and cid not in hit.ticks}
+        ticked = {(cid, k): row[j] for cid, opts in hit.ticks.items() for k, j in opts.items()
+                  if j < len(row) and not _blank(row[j])}
+        if not cells and not ticked:
             continue
         ordinal += 1
         for cid, v in cells.items():
             f, label = columns[cid], labels[cid]
             raw = _raw(pf, ws, f, v, r, hit.columns[cid], (t.id, ordinal, label))
             pf.values.append(Value(FieldName(a.id, cid, table=t.id, row=ordinal), raw, _where(sheet, r, label)))
+        for (cid, k), v in ticked.items():
+            label = f"{labels[cid]}/{columns[cid].choices[k - 1]}"
+            pf.values.append(Value(FieldName(a.id, cid, table=t.id, row=ordinal, option=k),
+                                   v if isinstance(v, (str, bool)) else str(v), _where(sheet, r, label)))
         for cid, j in hit.columns.items():
             m = merged.get((r, j))
             if m is not None and (m.max_row > m.min_row or _spans_columns(m, hit.columns, j)):
@@ -354,7 +381,7 @@ def _raw(pf: ParsedFile, ws, f: Field, v, r: int, c: int, where):
         v = round(v, 9)
         v = int(v) if v.is_integer() else v
     if isinstance(v, int) and not f.type.numeric:
-        if f.type is FieldType.PHONE and not str(v).startswith(("1", "4", "8")) and where is not None:
+        if f.type is FieldType.PHONE and not str(v).startswith(("1", "4", "8")):
             table, row, label = where
             pf.problem(f"电话号码“{v}”被存为数字，开头的0可能已丢失", fix="请把此栏设为文本格式，按 0971-6123456 重新填写",
                        table=table, row=row, field=f.id, label=label, severity=WARNING,
@@ -365,6 +392,11 @@ def _raw(pf: ParsedFile, ws, f: Field, v, r: int, c: int, where):
         if "%" in _QUOTED.sub("", fmt):           # typed "85%": Excel keeps 0.85 shown as a percent
             v = round(v * 100, 9)
             v = int(v) if float(v).is_integer() else v
+        elif 0 < abs(v) < 1:
+            table, row, label = where
+            pf.problem(f"百分比为“{v}”：若指{v * 100:g}%，应填写{v * 100:g}", severity=WARNING,
+                       fix="百分比请填写百分号前的数字，如 85 表示85%", table=table, row=row, field=f.id,
+                       label=label, source=_where(ws.title, r, label))
     if isinstance(v, str):
         return v.strip()
     return v

@@ -10,6 +10,8 @@ title and header words, so a WPS or LibreOffice re-save still reads.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
 
 from ..datafile import write_atomic
@@ -32,7 +34,25 @@ def render(annex_number: int, data: dict | None = None) -> bytes:
 
 
 def write_blank(annex_number: int, path) -> None:
-    write_atomic(Path(path), render(annex_number))
+    """The blank form, the same bytes every time (fixed dates inside), so the copies kept in
+    fillable/ change only when the form does."""
+    write_atomic(Path(path), stable(render(annex_number)))
+
+
+BLANK_DATE = "2026-01-01T00:00:00Z"
+
+
+def stable(xlsx: bytes) -> bytes:
+    """``xlsx`` with its members dated 2026-01-01 and its created/modified properties too."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + BLANK_DATE.encode(), data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def write_filled(annex_number: int, data: dict, path, base_dir: Path | None = None) -> None:
