@@ -108,7 +108,8 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
     """``_read_pdf``, with a PDF of several annexes' fields read as each annex (``split``).
     What the fields' reader said (text added outside the fields…) stays when the drawn text
     is read instead."""
-    from .pdf_form import draw_free_texts, read_forms, say_free_texts
+    from .pdf_added import draw_free_texts, say_free_texts
+    from .pdf_form import read_forms
     outside: list[tuple[int, int]] = []
     loose: list = []                # text added with an "add text" tool, on a PDF with no field of ours
     parts = read_forms(pdf, name, split=split, first_page=first_page, outside=outside if split else None,
