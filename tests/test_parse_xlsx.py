@@ -281,3 +281,16 @@ def test_a_percent_below_one_is_questioned(filled):
     wb.save(p)
     said = [x for x in parse_paths([p]).problems if x.field == "satisfaction_rate"]
     assert len(said) == 1 and said[0].severity == WARNING and "应填写85" in said[0].message
+
+
+def test_group_headers_unmerged_still_tell_repeated_sub_labels_apart(filled, good_data):
+    """Annex 6 repeats 新增金额 / 同比增长（%） under five groups; with the merges gone (the group
+    label only over its first column) each still lands in its own group."""
+    p = filled(6)
+    wb = load_workbook(p)
+    ws = wb.active
+    r, _ = header_at(ws, "序号")
+    for m in [m for m in ws.merged_cells.ranges if m.min_row in (r, r + 1)]:
+        ws.unmerge_cells(str(m))
+    wb.save(p)
+    assert parse_paths([p]).data["annex6"]["platforms"] == good_data["annex6"]["platforms"]
