@@ -294,3 +294,23 @@ def test_group_headers_unmerged_still_tell_repeated_sub_labels_apart(filled, goo
         ws.unmerge_cells(str(m))
     wb.save(p)
     assert parse_paths([p]).data["annex6"]["platforms"] == good_data["annex6"]["platforms"]
+
+
+def test_a_column_added_by_the_filler_is_said_not_dropped(filled, good_data):
+    p = filled(3)
+    wb = load_workbook(p)
+    ws = wb.active
+    r, c = header_at(ws, "岗位")
+    ws.insert_cols(c + 1)                            # after 岗位, before the 教育情况 group
+    for m in ws.merged_cells.ranges:                 # as Excel does (openpyxl leaves merges behind)
+        if m.min_col > c:
+            m.shift(1, 0)
+    ws.cell(r, c + 1, "身份证号")
+    ws.cell(r + 2, c + 1, "630102199001011234")
+    ws.cell(r + 3, c + 1, "630102199001011235")
+    wb.save(p)
+    result = parse_paths([p])
+    assert result.data["annex3"]["staff"][0]["post"] == good_data["annex3"]["staff"][0]["post"]
+    said = [x for x in result.problems if "不是附件3的栏目" in x.message]
+    assert len(said) == 1 and "“身份证号”" in said[0].message and "2行" in said[0].message
+    assert said[0].severity == WARNING

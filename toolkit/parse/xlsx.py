@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from ..errors import InputError
 from ..model import Annex, Field, FieldType, Table, annex
 from ..model.naming import FieldName
@@ -61,6 +63,7 @@ class Hit:
     number_col: int | None
     score: float
     ticks: dict = None          # choice column id -> {option number: 0-based column} (满意 | 不满意)
+    others: dict = None         # 0-based column -> its header words, for columns not of the annex
 
 
 def read_xlsx(path, shown: str | None = None) -> list[ParsedFile]:
@@ -194,7 +197,11 @@ def find_table(ws, grid) -> Hit | None:
             score = len(cols) / len(t.columns) + (0.5 if norm(a.title) in texts else 0)
             if best is None or score > best.score:
                 numcol = next((j for j, v in enumerate(top) if v == norm(t.number_label)), None)
-                best = Hit(a, t, r, 2 if two else 1, cols, numcol, score, ticks)
+                known = set(cols.values()) | {j for o in ticks.values() for j in o.values()} | {numcol}
+                heads = [(j, " ".join(dict.fromkeys(x for x in (top[j], bottom[j] if two and j < len(bottom)
+                                                                 else "") if x)))
+                         for j in range(len(top)) if j not in known]
+                best = Hit(a, t, r, 2 if two else 1, cols, numcol, score, ticks, {j: h for j, h in heads if h})
     return best
 
 
@@ -247,6 +254,7 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
     got: set[str] = set()
     ordinal = 0
     labels = {cid: t.column_label(cid) for cid in hit.columns}
+    extra: dict[int, list[int]] = {}            # a column not of the annex -> rows with something in it
     columns = {cid: t.column(cid) for cid in hit.columns}
 
     def add_field(fid, raw, r, c):
@@ -270,6 +278,9 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
                 if j is not None and j < len(row):
                     add_field(f.id, row[j], r, j)
             continue
+        for j in hit.others:
+            if j < len(row) and not _blank(row[j]):
+                extra.setdefault(j, []).append(r + 1)
         cells = {cid: row[j] for cid, j in hit.columns.items() if j < len(row) and not _blank(row[j])
                  and cid not in hit.ticks}
         ticked = {(cid, k): row[j] for cid, opts in hit.ticks.items() for k, j in opts.items()
@@ -293,6 +304,11 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
                            "合并进来的其他行或栏按空白读取", fix="请取消合并单元格，在每一行、每一栏分别填写",
                            table=t.id, row=ordinal, field=cid, label=label, severity=WARNING,
                            source=_where(sheet, r, label))
+    for j, rows in extra.items():
+        pf.problem(f"第{get_column_letter(j + 1)}列“{hit.others[j]}”不是{a.name}的栏目，其中填写的内容"
+                   f"（{len(rows)}行，第{rows[0]}行起）未读取", severity=WARNING,
+                   fix=f"请把内容填入{a.name}对应的栏目，或放入备注", table=t.id,
+                   source=f"工作表“{sheet}” 第{get_column_letter(j + 1)}列")
     return pf
 
 
