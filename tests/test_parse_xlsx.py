@@ -314,3 +314,23 @@ def test_a_column_added_by_the_filler_is_said_not_dropped(filled, good_data):
     said = [x for x in result.problems if "不是附件3的栏目" in x.message]
     assert len(said) == 1 and "“身份证号”" in said[0].message and "2行" in said[0].message
     assert said[0].severity == WARNING
+
+
+def test_footer_typed_as_printed_and_a_value_given_twice(filled):
+    """上一年度共服务企业 56 家 in one cell, as the form prints it; a 总体满意率 given twice with two
+    values is said, not silently one of them."""
+    p = filled(5)
+    wb = load_workbook(p)
+    ws = wb.active
+    r, c = header_at(ws, "上一年度共服务企业（家）：")
+    for cell in ws[r]:
+        if type(cell).__name__ == "Cell":
+            cell.value = None
+    ws.cell(r, 1, "上一年度共服务企业 61 家")
+    ws.cell(r, 4, "总体满意率 90 %")
+    ws.cell(r + 1, 1, "总体满意率：95")
+    wb.save(p)
+    result = parse_paths([p])
+    assert result.data["annex5"]["served_total"] == 61 and result.data["annex5"]["satisfaction_rate"] == 90
+    twice = [x for x in result.problems if x.field == "satisfaction_rate"]
+    assert len(twice) == 1 and "两处的值不一致" in twice[0].message

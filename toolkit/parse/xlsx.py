@@ -224,13 +224,16 @@ def _label_pattern(a: Annex):
 _YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[）)]")
 
 
-def _labelled(s: str, rx) -> list[tuple[str, str]]:
-    """(field id, value after its label) for each label starting a piece of ``s``."""
+def _labelled(s: str, rx, units: dict) -> list[tuple[str, str]]:
+    """(field id, value after its label) for each label starting a piece of ``s``: followed by
+    a colon, by nothing, or (as printed on the form) by a number and the unit: 上一年度共服务企业 56 家."""
     hits = []
     for m in rx.finditer(s):
         before = s[:m.start()].strip()
-        after = s[m.end():m.end() + 1]
-        if (before and not hits) or (after not in ("：", ":") and s[m.end():].strip()):
+        rest = s[m.end():]
+        unit = units.get(m.lastgroup)
+        if (before and not hits) or not (rest[:1] in ("：", ":") or not rest.strip() or unit and re.match(
+                rf"\s*[-+]?[\d.,，]+\s*{re.escape(unit)}", rest)):
             continue
         hits.append((m.lastgroup, m.start(), m.end()))
     out = []
@@ -245,30 +248,29 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
     pf = ParsedFile(file=file, annex=a.id, kind=KIND)
     rx = _label_pattern(a)
     words = _printed_words(a)
+    units = {f.id: f.unit for f in a.fields() if f.unit}
     fields = {f.id: f for f in a.fields()}
     sheet = ws.title
     first = hit.row + hit.rows
     merged = {(m.min_row - 1, m.min_col - 1): m for m in ws.merged_cells.ranges if m.min_row - 1 >= first}
     notes = [norm(x)[:20] for x in a.texts]
     totals = {c.id.removeprefix("total_"): fields[c.id] for c in fields.values() if c.id.startswith("total_")}
-    got: set[str] = set()
     ordinal = 0
     labels = {cid: t.column_label(cid) for cid in hit.columns}
     extra: dict[int, list[int]] = {}            # a column not of the annex -> rows with something in it
     columns = {cid: t.column(cid) for cid in hit.columns}
 
     def add_field(fid, raw, r, c):
-        if fid in got or raw is None or raw == "":
+        if raw is None or raw == "":
             return
         f = fields[fid]
-        got.add(fid)
         pf.values.append(Value(FieldName(a.id, fid), _raw(pf, ws, f, raw, r, c, (None, None, f.label)),
                                _where(sheet, r, f.label)))
 
     for r, row in enumerate(grid):
         if hit.row <= r < first:
             continue
-        if _label_row(rx, words, row, r, add_field) or r < first and _year_line(a, row, r, add_field):
+        if _label_row(rx, words, units, row, r, add_field) or r < first and _year_line(a, row, r, add_field):
             continue
         if r < first or _is_note(row, notes):
             continue
@@ -333,7 +335,7 @@ def _printed_words(a: Annex) -> set[str]:
     return out
 
 
-def _label_row(rx, words, row, r, add_field) -> bool:
+def _label_row(rx, words, units, row, r, add_field) -> bool:
     """A line of labelled values: its values taken, True.  A label's value is what follows it
     in its cell, else the next filled cell on the line (not another label, not printed words)."""
     found = False
@@ -344,7 +346,7 @@ def _label_row(rx, words, row, r, add_field) -> bool:
         m = rx.match(s)
         if m is None:
             continue
-        for fid, value in _labelled(s, rx):
+        for fid, value in _labelled(s, rx, units):
             found = True
             if value:
                 add_field(fid, value, r, c)
