@@ -334,3 +334,18 @@ def test_footer_typed_as_printed_and_a_value_given_twice(filled):
     assert result.data["annex5"]["served_total"] == 61 and result.data["annex5"]["satisfaction_rate"] == 90
     twice = [x for x in result.problems if x.field == "satisfaction_rate"]
     assert len(twice) == 1 and "两处的值不一致" in twice[0].message
+
+
+def test_ods_without_libreoffice_says_how_to_save_it(tmp_path, monkeypatch):
+    import zipfile
+
+    from toolkit.parse import convert
+    from toolkit.parse.sniff import REFUSED
+    p = tmp_path / "附件5.ods"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    assert sniff(p) == ODS
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    assert [x.message for x in parse_file(p).problems] == [REFUSED[ODS]]
+    assert "另存为.xlsx" in REFUSED[ODS] and "另存为.xlsx" in REFUSED[XLS]
