@@ -94,12 +94,10 @@ def test_text_under_the_seal_is_read_on_the_red_channel(stamped):
 
 def test_pages_are_upright_and_glyphs_carry_confidence(stamped):
     from toolkit.parse.geometry import G, PageGeo
-    from toolkit.parse.scan.lines import OcrG
     geo, _, _ = stamped
     assert isinstance(geo, PageGeo) and geo.number == 1 and geo.colour
     assert geo.skew == pytest.approx(0.7, abs=0.05)
-    assert geo.glyphs and all(isinstance(g, OcrG) and isinstance(g, G) for g in geo.glyphs)
-    assert all(g.conf is None or 0 < g.conf <= 1 for g in geo.glyphs)
+    assert geo.glyphs and all(isinstance(g, G) and 0 < g.conf <= 1 for g in geo.glyphs)
     assert "服务平台主要从业人员情况表" in _lines(geo.glyphs)       # the title, outside the cells
 
 

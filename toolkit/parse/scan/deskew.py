@@ -24,7 +24,6 @@ def deskew(rgb: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
     angle = skew_degrees(binarise(grey), dpi)
     if angle is None or abs(angle) < 0.02 or abs(angle) > MAX_SKEW:
         return rgb, 0.0
-    # a rule whose right end is lower (positive angle, y down) is undone by turning
-    # counter-clockwise by the same angle in OpenCV's convention (positive = anticlockwise
-    # with y up = clockwise... measured: rotate by +angle)
+    # a rule whose right end is lower (positive angle, y down) was turned clockwise as seen;
+    # OpenCV's positive angle turns anticlockwise as seen: the same angle undoes it
     return rotate(rgb, angle), angle

@@ -17,10 +17,8 @@ MIN_LINE_IN = 0.06      # a text line is at least this tall (a 6 pt character is
 PAD = 4                 # white pixels around a piece given to the recogniser
 
 
-@dataclass(slots=True)
-class OcrG(G):
-    """A glyph read by OCR: ``conf`` is the recogniser's confidence (0-1)."""
-    conf: float | None = None
+# Glyphs read by OCR are plain ``G`` with ``conf``, the recogniser's confidence (0-1).
+OcrG = G
 
 
 @dataclass
@@ -171,7 +169,7 @@ def _cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch >= "\U00020000"
 
 
-def glyphs_of(p: Piece, text: str, chars, scale: float, page: int) -> list[OcrG]:
+def glyphs_of(p: Piece, text: str, chars, scale: float, page: int, score: float | None = None) -> list[G]:
     """The characters read in piece ``p`` as glyphs in points: centres from the recogniser's
     columns, edges halfway between neighbours, top and bottom the piece's ink."""
     if not chars:
@@ -189,6 +187,6 @@ def glyphs_of(p: Piece, text: str, chars, scale: float, page: int) -> list[OcrG]
         right = p.x1 if k == len(chars) - 1 else (centres[k] + centres[k + 1]) / 2
         if right <= left:
             left, right = centres[k] - 0.5, centres[k] + 0.5
-        out.append(OcrG(ch, left * scale, right * scale, top, bottom, size, page,
-                        conf=None if conf != conf else float(conf)))
+        out.append(G(ch, left * scale, right * scale, top, bottom, size, page,
+                        conf=float(conf) if conf == conf else score))   # NaN: the line's score
     return out

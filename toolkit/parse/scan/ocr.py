@@ -19,6 +19,7 @@ from ...errors import ResourceMissing
 REC_MODEL = "PP-OCRv6_rec_small.onnx"     # in rapidocr/models/ of the rapidocr 3.x wheel
 THREADS = 2
 BATCH = 12
+WIDTH_BUDGET = 4800     # padded columns (at 48 px high) in one batch: bounds the peak memory
 INSTALL_HINT = "请运行 pip install 'qhsme[ocr]'（安装 rapidocr 与 onnxruntime，约 390 MB，模型随包提供，无需联网下载）"
 
 _engine = None
@@ -85,13 +86,27 @@ class Engine:
 
     def read(self, images: list[np.ndarray]) -> list[Read]:
         """Recognise line images (H x W x 3 uint8, dark text on light), in one batched call."""
-        if not images:
-            return []
-        out = self._rec(self._input(img=list(images), return_word_box=True))
-        reads = []
-        for text, score, info in zip(out.txts, out.scores, out.word_results):
-            reads.append(Read(text, float(score), _chars(text, info)))
+        reads: list[Read | None] = [None] * len(images)
+        for batch in _batches(images):
+            out = self._rec(self._input(img=[images[i] for i in batch], return_word_box=True))
+            for i, text, score, info in zip(batch, out.txts, out.scores, out.word_results):
+                reads[i] = Read(text, float(score), _chars(text, info))
         return reads
+
+
+def _batches(images: list[np.ndarray]) -> list[list[int]]:
+    """Indices of the images in recognition batches: similar widths together (little padding),
+    at most BATCH images and WIDTH_BUDGET padded columns at the model's height each, so the
+    network's activations stay small (a batch of long lines took 800 MB)."""
+    width = [img.shape[1] * 48 / max(1, img.shape[0]) for img in images]
+    order = sorted(range(len(images)), key=lambda i: width[i])
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * max(width[i], 48) <= WIDTH_BUDGET:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def _chars(text: str, info) -> list[tuple[str, float, float]]:

@@ -68,7 +68,7 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
                 r = Read(mark, 1.0, [(mark, 0.5, 1.0)])
             if not r.text.strip() or r.score < MIN_SCORE:
                 continue
-            geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number))
+            geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number, r.score))
     geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
     geo.seconds = time.perf_counter() - t0
     return geo
