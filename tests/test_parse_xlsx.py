@@ -349,3 +349,11 @@ def test_ods_without_libreoffice_says_how_to_save_it(tmp_path, monkeypatch):
     monkeypatch.setattr(convert, "soffice", lambda: None)
     assert [x.message for x in parse_file(p).problems] == [REFUSED[ODS]]
     assert ".xlsx" in REFUSED[ODS] and ".xlsx" in REFUSED[XLS]
+
+
+def test_previous_years_annex6_form_gives_only_its_platforms(filled, good_data):
+    """``--previous`` and the registry read annex 6 workbooks with ``annex6_xlsx.read_rows``: the
+    form's numbered spare rows are no platforms."""
+    from toolkit.bureau import annex6_xlsx
+    rows = annex6_xlsx.read_rows(filled(6))
+    assert [r["platform_name"] for r in rows] == [r["platform_name"] for r in good_data["annex6"]["platforms"]]

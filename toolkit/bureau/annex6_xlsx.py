@@ -141,7 +141,8 @@ def read_rows(path) -> list[dict]:
                 out[c.id] = normalize(c, v)
             except BadValue:
                 out[c.id] = v
-        rows.append(out)
+        if out:                 # a numbered row left empty (the annex 6 form's spare rows) is none
+            rows.append(out)
     return rows
 
 
