@@ -78,3 +78,17 @@ def test_full_width_punctuation_in_chinese_text():
     nums = glyphs_of(Piece(0, 0, 60, 20, 0), "", [("1", .2, 1), (":", .5, 1), ("2", .8, 1)], 0.36, 1)
     assert "".join(g.text for g in nums) == "1:2"
     assert all(a.x1 <= b.x0 + 1e-9 for a, b in zip(gl, gl[1:]))          # in order, no overlap
+
+
+def test_ink_no_character_was_read_for_lowers_the_confidence():
+    from toolkit.parse.scan.lines import UNREAD_CONF, Piece, glyphs_of
+    ink = _ink()
+    ink[50:74, 20:44] = 255            # 刘 ...
+    ink[50:74, 45:69] = 255            # ... touching a box the font drew for a glyph it lacks
+    ink[50:74, 73:97] = 255            # 芳
+    p = Piece(20, 50, 97, 74, 0)
+    read_two = [("刘", 12 / 77, .99), ("芳", 65 / 77, .99)]          # centres in the crop's fractions
+    gl = glyphs_of(p, "刘芳", read_two, 0.36, 1, ink=ink)
+    assert [g.conf for g in gl] == [UNREAD_CONF, UNREAD_CONF]      # reported for checking (请核对)
+    ink[50:74, 45:69] = 0              # without the box every character is accounted for
+    assert [g.conf for g in glyphs_of(Piece(20, 50, 97, 74, 0), "刘芳", read_two, 0.36, 1, ink=ink)] == [.99, .99]

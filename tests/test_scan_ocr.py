@@ -81,6 +81,28 @@ def test_table_cells_read_as_printed_and_empty_cells_stay_empty(stamped):
     assert total >= 160 and exact / total >= 0.97, misread
 
 
+def test_a_value_whose_ink_was_not_all_read_has_a_low_confidence(stamped):
+    """The sample's 刘𠀀芳: no font draws 𠀀, a box is printed, the recogniser reads 刘芳;
+    the value must not pass as read (the reader lists it 请核对), and other cells do pass."""
+    from toolkit.parse.scan.lines import UNREAD_CONF
+    geo, chars, _ = stamped
+    flagged = passed = others = 0
+    for cell in geo.cells:
+        truth = "".join(c["text"] for c in _inside(chars, cell, lambda c: ((c["x0"] + c["x1"]) / 2,
+                                                                          (c["top"] + c["bottom"]) / 2)))
+        read = _inside(geo.glyphs, cell, lambda g: (g.cx, g.cy))
+        if not read:
+            continue
+        low = min(g.conf for g in read) <= UNREAD_CONF
+        if NO_FONT in truth:
+            assert low, truth
+            flagged += 1
+        else:
+            others += 1
+            passed += not low
+    assert flagged >= 3 and passed >= 0.98 * others
+
+
 def _lines_of_chars(cs):
     return ["".join(c["text"] for c in sorted(cs, key=lambda c: (round(c["top"]), c["x0"])))]
 

@@ -111,6 +111,44 @@ def pieces_of(ink: np.ndarray, box: tuple[int, int, int, int], region: int, dpi:
     return out
 
 
+def _fragment_side(p: Piece, cell: tuple[int, int, int, int], ink: np.ndarray) -> int:
+    """-1 / +1 when ``p`` is a narrow piece against the left / right side of its cell with ink
+    just across the rule (the end of a character overflowing from the cell beside), else 0."""
+    w, h = p.x1 - p.x0, p.y1 - p.y0
+    if w >= 0.6 * h:
+        return 0
+    x0, _, x1, _ = cell
+    band = ink[p.y0:p.y1]
+    if p.x0 - x0 <= 2 and band[:, max(0, x0 - 12):max(0, x0 - 3)].any():
+        return -1
+    if x1 - p.x1 <= 2 and band[:, x1 + 3:x1 + 12].any():
+        return 1
+    return 0
+
+
+def join_overflow(pieces: list[Piece], cells: list[tuple[int, int, int, int]], ink: np.ndarray) -> list[Piece]:
+    """Text that overflows its cell across a rule (序号 in a narrow column) is one piece, read
+    in the cell it starts in: each fragment beyond the rule joins the piece it continues."""
+    out = list(pieces)
+    for f in pieces:
+        if f.region >= len(cells):
+            continue
+        side = _fragment_side(f, cells[f.region], ink)
+        if not side:
+            continue
+        out.remove(f)
+        for q in out:
+            if q.region >= len(cells) or q.region == f.region or min(q.y1, f.y1) <= max(q.y0, f.y0):
+                continue
+            if side < 0 and 0 <= f.x0 - q.x1 <= 16 and q.x1 >= cells[q.region][2] - 2:
+                q.x1, q.y0, q.y1 = f.x1, min(q.y0, f.y0), max(q.y1, f.y1)
+                break
+            if side > 0 and 0 <= q.x0 - f.x1 <= 16 and q.x0 <= cells[q.region][0] + 2:
+                q.x0, q.y0, q.y1 = f.x0, min(q.y0, f.y0), max(q.y1, f.y1)
+                break
+    return out
+
+
 def box_mark(ink: np.ndarray, p: Piece) -> str | None:
     """A piece that is a drawn check box: "□" when empty, "☑" when something is inside (a
     tick, a cross: ☒ of a Word export).  The recogniser takes a lone box for 口, 回 or 冈; a box
@@ -169,9 +207,35 @@ def _cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch >= "\U00020000"
 
 
-def glyphs_of(p: Piece, text: str, chars, scale: float, page: int, score: float | None = None) -> list[G]:
+UNREAD_CONF = 0.2       # confidence given to a piece with ink its text does not account for
+
+
+def unread_ink(ink: np.ndarray, p: Piece, centres_px: list[float]) -> bool:
+    """Whether part of piece ``p``'s ink holds no character read (a glyph the font lacked,
+    printed as a box; a stroke the recogniser skipped).  Printed characters stand apart by a
+    few pixels; a run of touching inked columns at least 0.7 line-heights wide must hold about
+    one character centre per line-height (a Chinese character is about as wide as high)."""
+    h = p.y1 - p.y0
+    groups: list[list[int]] = []
+    for a, b in _segments(ink[p.y0:p.y1, p.x0:p.x1].sum(axis=0)):
+        if groups and a - groups[-1][1] <= 1:
+            groups[-1][1] = b
+        else:
+            groups.append([a, b])
+    for a, b in groups:
+        if b - a < 0.7 * h:
+            continue
+        n = sum(1 for c in centres_px if p.x0 + a - 1 <= c <= p.x0 + b + 1)
+        if n < max(1, round((b - a) / h - 0.25)):
+            return True
+    return False
+
+
+def glyphs_of(p: Piece, text: str, chars, scale: float, page: int, score: float | None = None,
+              ink: np.ndarray | None = None) -> list[G]:
     """The characters read in piece ``p`` as glyphs in points: centres from the recogniser's
-    columns, edges halfway between neighbours, top and bottom the piece's ink."""
+    columns, edges halfway between neighbours, top and bottom the piece's ink.  With ``ink``,
+    a piece whose ink is not all read gets at most UNREAD_CONF (NaN confidences: ``score``)."""
     if not chars:
         return []
     x0 = p.x0 - 1 - PAD               # the recogniser saw the crop with its margin
@@ -179,6 +243,10 @@ def glyphs_of(p: Piece, text: str, chars, scale: float, page: int, score: float 
     centres = [x0 + f * width for _, f, _ in chars]
     top, bottom = p.y0 * scale, p.y1 * scale
     size = bottom - top
+    if ink is not None and unread_ink(ink, p, centres):
+        cap = UNREAD_CONF                  # the reader lists such a value for checking (请核对)
+    else:
+        cap = 1.0
     out = []
     for k, (ch, _, conf) in enumerate(chars):
         if ch in _FULL and (out and _cjk(out[-1].text) or k + 1 < len(chars) and _cjk(chars[k + 1][0])):
@@ -188,5 +256,5 @@ def glyphs_of(p: Piece, text: str, chars, scale: float, page: int, score: float 
         if right <= left:
             left, right = centres[k] - 0.5, centres[k] + 0.5
         out.append(G(ch, left * scale, right * scale, top, bottom, size, page,
-                        conf=float(conf) if conf == conf else score))   # NaN: the line's score
+                        conf=min(cap, float(conf) if conf == conf else score or 1.0)))
     return out

@@ -57,10 +57,12 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
         text_ink = L.clean(cv2.bitwise_and(ink, cv2.bitwise_not(rules.mask)))
         outside = cv2.bitwise_and(text_ink, cv2.bitwise_not(cv2.dilate(rules.mask, np.ones((5, 5), np.uint8))))
         regions = boxes + L.outside_blobs(outside, boxes, img.dpi)
-        pieces = [p for k, b in enumerate(regions) for p in L.pieces_of(text_ink, b, k, img.dpi)]
+        pieces = L.join_overflow([p for k, b in enumerate(regions) for p in L.pieces_of(text_ink, b, k, img.dpi)],
+                                 boxes, text_ink)
         # what is lighter than ink (paper, a seal's remains on the red channel, noise) goes white
         paper = float(np.median(channel[::8, ::8]))
         plain = np.where(channel > paper - PAPER_BAND, 255, channel).astype(np.uint8)
+        plain[rules.mask > 0] = 255                 # no rule through a character read across it
         reads = engine().read([L.piece_image(plain, p) for p in pieces])
         for p, r in zip(pieces, reads):
             mark = L.box_mark(text_ink, p) if r.text.strip() in BOXLIKE else None
@@ -68,7 +70,7 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
                 r = Read(mark, 1.0, [(mark, 0.5, 1.0)])
             if not r.text.strip() or r.score < MIN_SCORE:
                 continue
-            geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number, r.score))
+            geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number, r.score, text_ink))
     geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
     geo.seconds = time.perf_counter() - t0
     return geo
