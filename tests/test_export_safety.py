@@ -175,5 +175,5 @@ def test_damaged_characters_in_a_table_are_located_on_their_row_and_column():
     validated, _ = assemble([pf])
     assert validated.data["annex3"]["staff"][0]["education"] == "大学□本科□"
     (p,) = [p for p in validated.problems if "损坏的字符" in p.message]
-    assert (p.file, p.row, p.field, p.label, p.severity) == ("附件3.pdf", 4, "education", "教育情况/学历", "提示")
+    assert (p.file, p.row, p.field, p.label, p.severity) == ("附件3.pdf", 4, "education", "教育情况/学历", "警告")
     assert "第3、6个字" in p.message and "U+D840" in p.message and "U+001B" in p.message

@@ -62,11 +62,12 @@ def validate(data, fmt, out):
     发现错误时退出码为 1，并列出每个问题所在的附件、行、字段。
     """
     from .datafile import load, save
-    from .problems import has_errors
+    from .problems import group_problems, has_errors
     from .validate import validate as run
     result = run(load(data))
     for p in result.problems:
         p.file = str(data)
+    result.problems[:] = group_problems(result.problems)
     if fmt == "json":
         click.echo(json.dumps({"file": str(data), "ok": result.ok,
                                "problems": [p.to_dict() for p in result.problems]},
@@ -76,7 +77,7 @@ def validate(data, fmt, out):
             click.echo(str(p))
         errors = sum(p.severity == "错误" for p in result.problems)
         warnings = len(result.problems) - errors
-        click.echo(f"{data}：{'通过' if result.ok else '未通过'}，错误 {errors} 个，提示 {warnings} 个。")
+        click.echo(f"{data}：{'通过' if result.ok else '未通过'}，错误 {errors} 个，警告或提示 {warnings} 个。")
     if out:
         save(result.data, out)
     sys.exit(1 if has_errors(result.problems) else 0)

@@ -9,6 +9,7 @@ import re
 from dataclasses import asdict, dataclass
 
 ERROR = "错误"      # the value cannot be used
+CAUTION = "警告"    # used, but probably not what was written (a damaged character): check it
 WARNING = "提示"    # used, but someone should look
 
 

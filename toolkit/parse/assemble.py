@@ -12,7 +12,7 @@ from collections import defaultdict
 from ..model import BY_ID, FieldType, Table
 from ..model.naming import join_parts
 from ..normalize import MISSING_CHAR, is_empty, is_tick
-from ..problems import WARNING, Problem
+from ..problems import CAUTION, Problem
 from ..validate import FORMAT, Validated, validate
 from .values import ParsedFile, Value
 
@@ -128,7 +128,7 @@ def _repaired(raw: str, label, key, file, source, problems) -> str:
     problems.append(Problem(f"第{'、'.join(at)}个字是损坏的字符（{'；'.join(codes)}），已记为“{MISSING_CHAR}”"
                             "；多见于生僻字经浏览器或其他PDF软件保存、重新打印后丢失",
                             annex=annex, table=table, row=row, field=fid, label=label, file=file,
-                            source=source, value=clean, severity=WARNING,
+                            source=source, value=clean, severity=CAUTION,
                             fix="请核对原件后重新填写"))
     return clean
 

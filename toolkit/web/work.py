@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from ..errors import QhsmeError
-from ..problems import ERROR, WARNING, Problem
+from ..problems import ERROR, WARNING, Problem, group_problems
 from .grouping import DATA_SUFFIXES, Application, Upload, group
 
 MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再试）"
@@ -210,7 +210,7 @@ def _read_data(job, uploads: list[Upload]) -> tuple[dict, list[Problem]]:
         v = validate(raw)
         for p in v.problems:
             p.file = u.shown
-        return v.data, v.problems + extra
+        return v.data, group_problems(v.problems) + extra
     if forms:
         from ..parse import SUFFIXES
         ok = [(u.path, u.shown) for u in forms if u.suffix in SUFFIXES]
