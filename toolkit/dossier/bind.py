@@ -1,12 +1,14 @@
 """Bind a dossier: cover, contents, the items in the regulation's order, page numbers.
 
-One HTML document (templates/dossier.html) is laid out by WeasyPrint: the
-cover, the contents (page numbers by ``target-counter``), the items rendered
-from data, the declaration, and one reserved page per attachment page.  The
-footer 第 N 页 共 M 页 and the bookmarks come from that one layout, so the
-numbers on the contents page are the real ones and the Chinese font is
-embedded once.  Attachment pages are then drawn into their reserved pages'
-content area (``pages.place``), inside the margins, so nothing is covered.
+Only the pages we author are laid out by WeasyPrint (templates/dossier.html):
+the cover, the contents, the declaration and any placeholder.  Attachment pages
+are not laid out: ``assemble`` puts a new A4 page for each between the authored
+ones and draws the attachment page into its content area (``pages.place``),
+inside the margins.  The page sequence (``sequence``) is known before layout,
+so the contents page shows the real numbers; the footer 第 N 页 共 M 页 and the
+正本/副本 mark are stamped on every page alike (``stamp``), and the outline
+and the contents' links are made from the final pages.  The result is PDF/A-2b
+(``toolkit.pdfmeta.make_pdfa``) when every attachment embeds its fonts.
 """
 from __future__ import annotations
 
@@ -23,12 +25,13 @@ import pikepdf
 from ..datafile import load
 from ..errors import DataProblems, InputError
 from ..model.naming import PROP_DOSSIER
-from ..problems import Problem
+from ..problems import WARNING, Problem
 from ..resources import templates_dir
 from ..validate import validate
 from .items import Item
 from .manifest import Manifest, load_manifest
 from .pages import A4, Source, open_attachment, place
+from .stamp import embed, stamp, stamp_font, stamp_ops
 
 MM = 72 / 25.4
 MARGIN = {"top": 20, "right": 18, "bottom": 22, "left": 28}     # mm; left is the binding edge
@@ -56,6 +59,7 @@ class Part:
     html: str | None = None
     files: list[FilePart] = field(default_factory=list)
     missing: bool = False
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -71,6 +75,7 @@ class Bound:
     ranges: dict[int, tuple[int, int]]          # item number -> (first, last) page, 1-based
     missing: list[Item]
     package: Path | None = None
+    problems: list[Problem] = field(default_factory=list)   # 提示: what keeps it from PDF/A-2b
 
 
 def _env() -> jinja2.Environment:
@@ -106,6 +111,7 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
             for i, path in enumerate(files, 1):
                 src = open_attachment(path, item.label)
                 opened.append(src.pdf)
+                part.problems += _archival_problems(src, item)
                 part.files.append(FilePart(f"{item.number}-{i}", manifest.title(path),
                                            f"item-{item.number}-{i}", src, i == 1))
         elif item.annex and f"annex{item.annex}" in data:
@@ -123,6 +129,18 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
             part.html = str(macros.placeholder(item.label))
         parts.append(part)
     return parts, missing, opened
+
+
+def _archival_problems(src: Source, item: Item) -> list[Problem]:
+    """An attachment whose fonts are not embedded keeps the dossier from PDF/A-2b (the
+    archive's electronic version): said, with what to do; the dossier is still bound."""
+    from ..pdfmeta import unembedded_fonts
+    names = unembedded_fonts(src.pdf)
+    if not names:
+        return []
+    return [Problem(f"{item.label} 的PDF未嵌入字体（{'、'.join(names[:5])}），装订本不能标记为PDF/A-2b存档格式",
+                    fix="请在导出PDF时选择“嵌入字体”或“符合PDF/A”后重新提供该文件",
+                    severity=WARNING, file=str(src.path))]
 
 
 def _annex_source(item: Item, data: dict, base_dir: Path) -> Source:
@@ -145,22 +163,85 @@ def cover_info(data: dict, manifest: Manifest) -> dict:
             "city": a1.get("city"), "date": date_text, "legal_rep": a1.get("legal_rep")}
 
 
-def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: bool) -> tuple[bytes, dict]:
-    """The bound PDF and the first page (0-based) of each anchor."""
+@dataclass
+class Slot:
+    """One page of the bound dossier: an authored page (its index in the layout), a page of
+    an attachment file, or (neither) a blank page turning the next item to a right-hand page."""
+
+    authored: int | None = None
+    file: FilePart | None = None
+    n: int = 0
+
+
+def sequence(parts: list[Part], counts: dict[str, int], duplex: bool) -> tuple[list[Slot], dict[str, int]]:
+    """Every page of the dossier in order, and the first page (0-based) of each anchor, from
+    the page count of each authored section (``counts``: cover, toc, each authored part)."""
+    slots: list[Slot] = []
+    starts: dict[str, int] = {}
+    laid = 0
+
+    def pad():
+        if duplex and len(slots) % 2 == 1:
+            slots.append(Slot())
+
+    def authored(anchor):
+        nonlocal laid
+        starts[anchor] = len(slots)
+        for _ in range(counts[anchor]):
+            slots.append(Slot(authored=laid))
+            laid += 1
+
+    authored("cover")
+    pad()
+    authored("toc")
+    for part in parts:
+        pad()
+        if part.html:
+            authored(part.anchor)
+            continue
+        starts[part.anchor] = len(slots)
+        for f in part.files:
+            starts[f.anchor] = len(slots)
+            slots += [Slot(file=f, n=n) for n in range(f.pages)]
+    return slots, starts
+
+
+def _authored_anchors(parts: list[Part]) -> list[str]:
+    return ["cover", "toc"] + [p.anchor for p in parts if p.html]
+
+
+def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: bool):
+    """The authored pages (PDF bytes), their links, the page sequence and the anchors' pages.
+
+    Laid out once with every authored section guessed at one page; again (at most twice)
+    only when a section is longer, so the contents' numbers are the real ones."""
     from weasyprint import HTML
 
     env = _env()
+    names = _authored_anchors(parts)
+    counts = {a: 1 for a in names}
     args = dict(parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, extra_css="",
                 heading="青海省中小企业公共服务示范平台", kind_title=KIND_TITLES[kind])
-    text = env.get_template("dossier.html").render(font_css="", font_family="serif", **args)
-    font_css, family, fetcher = _fonts(text)
-    html = env.get_template("dossier.html").render(font_css=font_css, font_family=family, **args)
-    doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=fetcher).render()
-    anchors: dict[str, int] = {}
-    for i, page in enumerate(doc.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, i)
-    return doc.write_pdf(), anchors
+    for _ in range(3):
+        slots, starts = sequence(parts, counts, duplex)
+        numbers = {a: i + 1 for a, i in starts.items()}
+        text = env.get_template("dossier.html").render(font_css="", font_family="serif", numbers=numbers, **args)
+        font_css, family, fetcher = _fonts(text)
+        html = env.get_template("dossier.html").render(font_css=font_css, font_family=family,
+                                                       numbers=numbers, **args)
+        doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=fetcher).render()
+        first = {}
+        for i, page in enumerate(doc.pages):
+            for name in page.anchors:
+                first.setdefault(name, i)
+        at = [first[a] for a in names] + [len(doc.pages)]
+        got = {a: at[k + 1] - at[k] for k, a in enumerate(names)}
+        if got == counts:
+            break
+        counts = got
+    links = [[(target, rect) for kind_, target, rect, _ in page.links if kind_ == "internal"]
+             for page in doc.pages]
+    return doc.write_pdf(), links, slots, starts
 
 
 def _content_box(page_index: int, duplex: bool) -> tuple[float, float, float, float]:
@@ -170,19 +251,60 @@ def _content_box(page_index: int, duplex: bool) -> tuple[float, float, float, fl
     return (left * MM, MARGIN["bottom"] * MM, A4[0] - right * MM, A4[1] - MARGIN["top"] * MM)
 
 
-def assemble(pdf_bytes: bytes, anchors: dict, parts: list[Part], duplex: bool) -> pikepdf.Pdf:
+def assemble(pdf_bytes: bytes, links: list, slots: list[Slot], starts: dict, parts: list[Part],
+             duplex: bool, mark: str | None) -> pikepdf.Pdf:
+    """The authored pages with a new page for each attachment page (and blank) between them,
+    every page stamped, the outline and the contents' links pointing at the final pages."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    for part in parts:
-        for f in part.files:
-            first = anchors[f.anchor]
-            for n in range(f.pages):
-                index = first + n
-                page = pdf.pages[index]
-                # WeasyPrint leaves a bare y-flip outside q..Q: isolate it before drawing more
-                page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-                page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
-                place(pdf, page, f.source.pdf.pages[n], _content_box(index, duplex))
+    for key in ("/Names", "/Outlines", "/Dests"):
+        if key in pdf.Root:
+            del pdf.Root[key]
+    sf = stamp_font()
+    font = embed(pdf, sf)
+    total = len(slots)
+    authored_at: dict[int, int] = {}
+    for i, slot in enumerate(slots):
+        box = _content_box(i, duplex)
+        if slot.authored is not None:
+            page = pdf.pages[i]
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+            # WeasyPrint leaves a bare y-flip outside q..Q: isolate it before drawing more
+            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(pdf.make_stream(b"\nQ\n"))
+            authored_at[slot.authored] = i
+        else:
+            pdf.pages.insert(i, pikepdf.Page(pikepdf.Dictionary(
+                Type=pikepdf.Name.Page, MediaBox=[0, 0, A4[0], A4[1]], Resources=pikepdf.Dictionary())))
+            page = pdf.pages[i]
+            if slot.file is not None:
+                place(pdf, page, slot.file.source.pdf.pages[slot.n], box)
+        stamp(pdf, page, font, stamp_ops(sf, i + 1, total, mark, box))
+    h = A4[1]
+    for k, page_links in enumerate(links):
+        for target, (x1, y1, x2, y2) in page_links:
+            if target not in starts:
+                continue
+            page = pdf.pages[authored_at[k]]
+            annot = pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, F=4, Border=[0, 0, 0],
+                Rect=[x1 * 0.75, h - y2 * 0.75, x2 * 0.75, h - y1 * 0.75],
+                Dest=[pdf.pages[starts[target]].obj, pikepdf.Name.Fit]))
+            if "/Annots" not in page.obj:
+                page.obj.Annots = pikepdf.Array()
+            page.obj.Annots.append(annot)
+    _outline(pdf, parts, starts)
     return pdf
+
+
+def _outline(pdf: pikepdf.Pdf, parts: list[Part], starts: dict) -> None:
+    with pdf.open_outline() as outline:
+        for part in parts:
+            top = pikepdf.OutlineItem(part.label, starts[part.anchor], "Fit")
+            if len(part.files) > 1:
+                top.children += [pikepdf.OutlineItem(f.title, starts[f.anchor], "Fit") for f in part.files]
+            top.is_closed = True
+            outline.root.append(top)
 
 
 def item_ranges(anchors: dict, parts: list[Part], total: int) -> dict[int, tuple[int, int]]:
@@ -228,10 +350,11 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".qhsme-") as tmp:
         staged = []
         for mark in MARKS[:copies]:
-            pdf_bytes, anchors = render(parts, cover, manifest.kind, mark if copies > 1 else None, duplex)
-            pdf = assemble(pdf_bytes, anchors, parts, duplex)
+            shown = mark if copies > 1 else None
+            pdf_bytes, links, slots, starts = render(parts, cover, manifest.kind, shown, duplex)
+            pdf = assemble(pdf_bytes, links, slots, starts, parts, duplex, shown)
             total = len(pdf.pages)
-            ranges = item_ranges(anchors, parts, total)
+            ranges = item_ranges(starts, parts, total)
             name = f"{base}（{mark}）.pdf" if copies > 1 else f"{base}.pdf"
             target = Path(tmp) / name
             dedupe_fonts(pdf)
@@ -251,7 +374,8 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
             final = out_dir / p.name
             os.replace(p, final)
             outputs.append(final)
-    return Bound(outputs, total, ranges, missing, outputs[-1] if package else None)
+    return Bound(outputs, total, ranges, missing, outputs[-1] if package else None,
+                 [p for part in parts for p in part.problems])
 
 
 def dossier_id(kind: str, data: dict) -> str:
@@ -299,8 +423,12 @@ def dedupe_fonts(pdf: pikepdf.Pdf) -> int:
     return dropped
 
 
+def dossier_title(cover: dict, kind: str) -> str:
+    return f"{cover['unit']} {KIND_TITLES[kind]}"
+
+
 def _finish(pdf: pikepdf.Pdf, cover: dict, kind: str) -> None:
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = f"{cover['unit']} {KIND_TITLES[kind]}"
+    from ..pdfmeta import make_pdfa
+    make_pdfa(pdf, dossier_title(cover, kind))
     pdf.Root.PageLayout = pikepdf.Name.TwoPageRight
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
