@@ -41,10 +41,11 @@ def browser():
 
 class Server:
     def __init__(self, config):
-        import waitress.server
         from toolkit.web import create_app
+        from toolkit.web.server import make_server
         self.app = create_app(config)
-        self.server = waitress.server.create_server(self.app, host="127.0.0.1", port=0, threads=8)
+        self.server = make_server(self.app, "127.0.0.1", 0, threads=8,
+                                  max_mb=self.app.config["QHSME"].max_mb)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -199,7 +200,7 @@ def test_oversize_upload_gets_a_clear_message(page, tmp_path, shots):
         page.wait_for_selector("#message")
         assert "每次最多 1 MB" in page.inner_text("#message")
         page.screenshot(path=str(shots / "08-oversize.png"), full_page=True)
-        assert list(small.app.extensions["qhsme_jobs"].root.iterdir()) == []
+        assert [p for p in small.app.extensions["qhsme_jobs"].root.iterdir() if p.name != "owner.lock"] == []
     finally:
         page.context.close()
         small.close()

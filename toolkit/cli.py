@@ -273,10 +273,21 @@ _annex_option = click.option("--annex", "annexes", type=click.IntRange(1, 7), mu
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出目录。")
 @_format_option
 @_annex_option
-def forms(out, fmt, annexes):
-    """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf；附件3–6另有 .xlsx），供申报单位下载填写。"""
-    from .forms import write_blank_forms
-    for p in write_blank_forms(out, fmt, annexes):
+@click.option("--rows", "rows", multiple=True, metavar="表格=行数",
+              help="某个表格的空白行数（可重复），如 --rows staff=40 --rows enterprises=120 --rows photos=10。"
+                   "表格：staff（附件3从业人员）、enterprises（附件5服务企业）、equipment（附件4设备）、"
+                   "photos（附件2照片说明）、investors、operations、products、platforms。"
+                   "默认 staff 30、enterprises 100、equipment 30、photos 6、platforms 30 行。")
+@click.option("--like", "like", type=click.Path(path_type=Path),
+              help="按数据文件 DATA 中各表格的行数（另加5行备用，不少于默认行数）生成空白表格。")
+def forms(out, fmt, annexes, rows, like):
+    """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf；附件3–6另有 .xlsx），供申报单位下载填写。
+
+    表格行多时续排到下一页，表头重复、序号接续。"""
+    from .forms import parse_rows, rows_like, write_blank_forms
+    counts = rows_like(like) if like else {}
+    counts.update(parse_rows(rows))
+    for p in write_blank_forms(out, fmt, annexes, rows=counts):
         click.echo(f"已写入 {p}")
 
 
@@ -297,19 +308,27 @@ def fill(data, out, fmt, annexes, flatten):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址。默认只允许本机访问；设为 0.0.0.0 等其他地址时必须设置口令。")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口。")
-@click.option("--token", envvar="QHSME_TOKEN", help="访问口令（也可用环境变量 QHSME_TOKEN）；他人访问本机网页时须输入。")
+@click.option("--token", envvar="QHSME_TOKEN",
+              help="访问口令（命令行上的口令其他用户可用 ps 看到：宜用 --token-file 或环境变量 QHSME_TOKEN）。")
+@click.option("--token-file", "token_file", envvar="QHSME_TOKEN_FILE", type=click.Path(dir_okay=False),
+              help="从文件第一行读取访问口令（文件应只有本人可读）。")
 @click.option("--max-mb", type=click.IntRange(1, 10240), default=300, show_default=True,
               help="每次上传的最大总大小（MB）。")
 @click.option("--max-files", type=click.IntRange(1, 100000), default=500, show_default=True,
               help="每次上传的最多文件数。")
 @click.option("--keep-minutes", type=click.IntRange(1, 10080), default=60, show_default=True,
               help="上传的文件和处理结果保留多少分钟，之后自动删除。")
-def serve(host, port, token, max_mb, max_files, keep_minutes):
+def serve(host, port, token, token_file, max_mb, max_files, keep_minutes):
     """启动本机网页：下载表格、批量解析回收材料、自检与装订。
 
     在浏览器中打开显示的地址即可使用。上传的文件只保存在本机临时文件夹中，到期自动删除。
     """
     from .web import serve as run
+    from .web.server import read_token_file
+    if token_file:
+        token = read_token_file(token_file)
+    elif token and click.get_current_context().get_parameter_source("token").name == "COMMANDLINE":
+        click.echo("注意：--token 写在命令行中，本机其他用户可用 ps 看到；建议改用 --token-file 口令文件。", err=True)
     run(host, port, {"token": token or None, "max_mb": max_mb, "max_files": max_files,
                      "ttl": keep_minutes * 60}, announce=click.echo)
 

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from ..errors import QhsmeError
-from ..problems import ERROR, WARNING, Problem, group_problems
+from ..problems import CAUTION, ERROR, WARNING, Problem, group_problems
 from .grouping import DATA_SUFFIXES, Application, Upload, group
+from .text import user_text
 
 MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再试）"
 
@@ -29,7 +30,8 @@ def parse_files(files: list[tuple[Path, str]], progress=None):
         except Exception as e:  # noqa: BLE001 - one file never stops the rest
             from ..parse import ParsedFile
             got = [ParsedFile(file=str(path))]
-            got[0].problem(f"处理时出错（{type(e).__name__}）", fix="请把此文件发给维护人员")
+            why = "内存不足，文件太大或太复杂" if isinstance(e, MemoryError) else "文件可能已损坏或格式不受支持"
+            got[0].problem(f"无法读取此文件（{why}）", fix="请用原软件重新保存或导出后再上传；仍不行请把此文件发给维护人员")
         for pf in got:
             # the uploaded name, keeping what names a part of the file (（第3–5页）)
             pf.file = shown + pf.file[len(str(path)):] if pf.file.startswith(str(path)) else shown
@@ -60,7 +62,7 @@ def run_check(data: dict, items=None):
     except QhsmeError as e:
         return None, str(e)
     except Exception as e:  # noqa: BLE001
-        return None, f"检查时出错（{type(e).__name__}: {str(e)[:200]}）"
+        return None, f"检查时出错（{user_text(str(e)[:200])}），请把上传的文件发给维护人员"
 
 
 def findings_rows(report) -> list[dict]:
@@ -68,22 +70,58 @@ def findings_rows(report) -> list[dict]:
     rows = []
     for f in list(report.findings) + list(report.passed):
         rows.append({"severity": f.severity, "citation": f.citation, "title": f.title,
-                     "requirement": f.requirement, "actual": f.actual,
+                     "requirement": f.requirement, "actual": user_text(f.actual),
                      "where": "；".join(str(w) for w in f.where),
-                     "note": f.note, "evidence": f.evidence})
+                     "note": user_text(f.note), "evidence": user_text(f.evidence)})
     return rows
 
 
 def problem_rows(problems: list[Problem]) -> list[dict]:
     from ..model import BY_ID
+    from ..problems import _located
     out = []
     for p in problems:
         block = BY_ID.get(p.annex) if p.annex else None
-        where = " ".join(x for x in (block.name if block else "", f"第{p.row}行" if p.row else "",
-                                     p.label or "") if x)
-        out.append({"severity": p.severity, "file": p.file or "", "where": where, "message": p.message,
-                    "fix": p.fix, "value": p.value or ""})
+        row, label, _ = _located(p)
+        if label and label == p.field:
+            label = ""                                   # a field id the model has no label for
+        where = " ".join(x for x in (block.name if block else "", f"第{row}行" if row else "", label) if x)
+        out.append({"severity": p.severity, "file": user_text(p.file or ""), "where": where,
+                    "message": user_text(p.message), "fix": user_text(p.fix), "value": p.value or ""})
     return out
+
+
+def scrub(problems: list[Problem], root: Path, names: dict[str, str]) -> list[Problem]:
+    """The problems with server paths, exception and data-path names rewritten (in place, so the
+    XLSX, CSV and JSON say what the page says)."""
+    for p in problems:
+        p.message = user_text(p.message, root, names)
+        p.fix = user_text(p.fix, root, names)
+        if p.file:
+            p.file = user_text(p.file, root, names)
+    return problems
+
+
+def unit_name(data: dict) -> str:
+    a1 = data.get("annex1") if isinstance(data, dict) else None
+    return str(a1.get("unit_name") or "").strip() if isinstance(a1, dict) else ""
+
+
+SEVERITIES = (ERROR, CAUTION, WARNING)
+
+
+def common_findings(results: list[dict]) -> list[dict]:
+    """需核实 / 提示 rows every checked applicant has word for word: said once above the list."""
+    checked = [r for r in results if r["findings"]]
+    if len(checked) < 2:
+        return []
+    key = lambda f: (f["severity"], f["citation"], f["title"], f["requirement"], f["actual"], f["note"])  # noqa: E731
+    shared = set.intersection(*({key(f) for f in r["findings"] if f["severity"] in ("需核实", "提示")}
+                                for r in checked))
+    first = [f for f in checked[0]["findings"] if key(f) in shared]
+    for r in checked:
+        r["own_findings"] = [f for f in r["findings"] if key(f) not in shared]
+    return first
 
 
 # ---------------------------------------------------------------- the clerk's batch
@@ -93,28 +131,38 @@ def run_batch(job, uploads: list[Upload]) -> None:
     apps: list[Application] = group(uploads, job.dir / "unzipped")
     job.total = sum(len(a.files) for a in apps) or 1
     job.stage = "解析中"
+    names = {str(p): s for a in apps for p, s in a.files}
+    names.update({str(u.path): u.shown for u in uploads})
     results, all_apps, all_problems = [], [], []
-    for a in apps:
+    job.store = {}
+    for n, a in enumerate(apps, 1):
         validated, data = parse_files(a.files, progress=job.advance)
-        problems = a.problems + validated.problems
+        problems = scrub(a.problems + validated.problems, job.dir, names)
         if not a.files and not a.problems:
             problems.append(Problem("没有可解析的表格文件（.pdf/.docx）"))
         report, why = run_check(validated.data) if validated.data else (None, None)
-        if data and any(k.startswith("annex") for k in data):
+        has_data = bool(data and any(k.startswith("annex") for k in data))
+        if has_data:
             data.setdefault("id", a.id)
             all_apps.append((a.id, data))
         all_problems += problems
-        results.append({"id": a.id, "files": [s for _, s in a.files], "problems": problem_rows(problems),
+        job.store[n] = {"id": a.id, "data": data if has_data else None, "problems": problems, "report": report}
+        results.append({"n": n, "id": a.id, "name": unit_name(data), "files": [s for _, s in a.files],
+                        "problems": problem_rows(problems),
                         "errors": sum(p.severity == ERROR for p in problems),
+                        "by_severity": {s: sum(p.severity == s for p in problems) for s in SEVERITIES},
                         "findings": findings_rows(report) if report else [],
                         "counts": report.counts if report else {}, "verdict": report.verdict if report else "",
                         "check_note": why or ("" if report else "没有读出数据，未检查"),
-                        "report_json": report.to_json() if report else None})
+                        "has_data": has_data, "report_json": report.to_json() if report else None})
+    for r in results:
+        r["own_findings"] = r["findings"]
+    common = common_findings(results)
     if not apps:
         job.done = job.total
     job.stage = "生成汇总表"
     _batch_outputs(job, all_apps, all_problems, results)
-    job.result = {"applications": results, "files": sum(len(a.files) for a in apps)}
+    job.result = {"applications": results, "files": sum(len(a.files) for a in apps), "common": common}
 
 
 def _batch_outputs(job, apps, problems, results) -> None:
@@ -158,7 +206,9 @@ def run_self(job, data_uploads: list[Upload], item_uploads: dict[int, list[Uploa
     job.result = result
     job.stage = "读取申报数据"
     data, problems = _read_data(job, data_uploads)
-    result["problems"] = problem_rows(problems)
+    names = {str(u.path): u.shown for ups in [data_uploads, list(photos), *item_uploads.values()] for u in ups}
+    result["problems"] = problem_rows(scrub(problems, job.dir, names))
+    result["choose_again"] = choose_again(problems, data_uploads)
     job.advance()
     if not data or not any(k.startswith("annex") for k in data):
         result["notes"].append("没有读出申报数据：请上传数据文件（YAML/JSON）或填好的附件（PDF/Word）")
@@ -301,7 +351,7 @@ def _filled_forms(job, data: dict, out: Path, result: dict) -> None:
             except QhsmeError as e:
                 result["notes"].append(f"附件{n}（{ext.upper()}）未能生成：{e.message}")
             except Exception as e:  # noqa: BLE001
-                result["notes"].append(f"附件{n}（{ext.upper()}）未能生成：{type(e).__name__}")
+                result["notes"].append(f"附件{n}（{ext.upper()}）未能生成：{user_text(str(e)[:200], job.dir)}")
     if made:
         with zipfile.ZipFile(out / "forms.zip", "w", zipfile.ZIP_DEFLATED) as z:
             for p in made:
@@ -334,14 +384,14 @@ def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict,
         bound = bind(mpath, dossier, copies=2, duplex=bool(options.get("duplex")), draft=bool(missing),
                      package=bool(options.get("package")))
     except QhsmeError as e:
-        result["bind_error"] = e.message
+        result["bind_error"] = user_text(e.message, job.dir, {str(u.path): u.shown for ups in item_uploads.values() for u in ups})
         found = list(getattr(e, "problems", []))
         for p in found:
             p.file = "申报数据"
         result["bind_problems"] = problem_rows(found)
         return
     except Exception as e:  # noqa: BLE001
-        result["bind_error"] = f"装订时出错（{type(e).__name__}: {str(e)[:200]}）"
+        result["bind_error"] = f"装订时出错（{user_text(str(e)[:200], job.dir)}）"
         return
     result["draft"] = bool(bound.missing)
     result["missing"] = [i.label for i in bound.missing]
@@ -351,3 +401,10 @@ def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict,
         job.add_output(f"dossier{n}", p, name)
     result["dossier"] = [(f"dossier{n}", ("草稿-" if bound.missing else "") + p.name)
                          for n, p in enumerate(bound.outputs, 1)]
+
+
+def choose_again(problems: list[Problem], data_uploads: list[Upload]) -> list[str]:
+    """The uploaded data files to fix and choose again: those with an 错误 (browsers forget the
+    files chosen once a page is left, so the page names them)."""
+    bad = {p.file for p in problems if p.severity == ERROR and p.file}
+    return [u.shown for u in data_uploads if u.shown in bad]
