@@ -93,8 +93,29 @@ def _fonts(text: str):
     fs = F.fonts()
     rare_chars = F.missing(text, fs.serif)
     faces = [(F.SERIF_FAMILY, fs.serif.as_uri())] + ([(F.RARE_FAMILY, RARE_URL)] if rare_chars else [])
-    fetcher = Fetcher({fs.serif}, F.rare_font(rare_chars) if rare_chars else None)
+    fetcher = Fetcher({fs.serif}, _rare_font(rare_chars) if rare_chars else None)
     return font_faces(faces), ", ".join(family for family, _ in faces), fetcher
+
+
+def _rare_font(chars: str) -> bytes:
+    """``fonts.rare_font`` (a second or more: it reads the whole source font), kept in the
+    font cache beside the built fonts, so binding the same unit again does not redo it."""
+    import hashlib
+
+    from ..datafile import write_atomic
+    from ..pdfform import fonts as F
+    key = hashlib.sha256(f"{F.fonts().serif.name}|{chars}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    cached = F.cache_dir() / f"dossier-rare-{key}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = F.rare_font(chars)
+    try:
+        write_atomic(cached, data)
+    except OSError:
+        pass                                # a read-only cache: built again next time
+    return data
 
 
 def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
@@ -210,16 +231,25 @@ def _authored_anchors(parts: list[Part]) -> list[str]:
     return ["cover", "toc"] + [p.anchor for p in parts if p.html]
 
 
+def _toc_pages(parts: list[Part]) -> int:
+    """A guess of the contents' length (templates/dossier.html: title 28 mm, lines 8.8 and
+    7.9 mm, 255 mm a page), checked by the layout."""
+    import math
+    height = 28 + sum(8.8 + (7.9 * len(p.files) if len(p.files) > 1 else 0) for p in parts)
+    return max(1, math.ceil(height / (A4[1] / MM - MARGIN["top"] - MARGIN["bottom"])))
+
+
 def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: bool):
     """The authored pages (PDF bytes), their links, the page sequence and the anchors' pages.
 
-    Laid out once with every authored section guessed at one page; again (at most twice)
-    only when a section is longer, so the contents' numbers are the real ones."""
+    Laid out once with the contents' length guessed and every other authored section at one
+    page; again (at most twice) only when a guess was wrong, so the contents' numbers are the real ones."""
     from weasyprint import HTML
 
     env = _env()
     names = _authored_anchors(parts)
     counts = {a: 1 for a in names}
+    counts["toc"] = _toc_pages(parts)
     args = dict(parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, extra_css="",
                 heading="青海省中小企业公共服务示范平台", kind_title=KIND_TITLES[kind])
     for _ in range(3):
