@@ -6,6 +6,8 @@ files given for it (``{6: ["licence.pdf"], 7: [...]}``; keys may be strings).
 Without ``items`` nothing is known about them and one 需核实 lists them; with
 ``items``, an item without a file is 不符合, except （十一） the declaration,
 which the dossier binder generates (提示: to be signed and sealed).
+``package`` verifies an electronic version (.zip or folder) against its checksum
+list: a file changed or missing since binding is 不符合 naming the file.
 """
 from __future__ import annotations
 
@@ -68,6 +70,26 @@ def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> lis
                            "随申报材料提交", "未提供材料清单", [],
                            evidence="提交并在材料清单中列出：" + "；".join(titles[n] for n in rest)))
     return out
+
+
+def package(path) -> list[Finding]:
+    """第九条 电子版: every file as bound (校验清单.json), one finding per file changed, missing
+    or added, or one 符合 for the whole package; a 需核实 when it holds no checksum list."""
+    from pathlib import Path
+
+    from ..dossier.verify import CHECKSUMS, verify_dir, verify_zip
+    from ..problems import ERROR
+    path = Path(path)
+    found = verify_dir(path) if path.is_dir() else verify_zip(path)
+    title = "电子版材料与装订时一致"
+    requirement = f"每个文件的SHA-256与{CHECKSUMS}相符"
+    if found is None:
+        return [Finding(VERIFY, "a9.package", 9, None, title, requirement, f"{path.name} 中没有{CHECKSUMS}", [],
+                        evidence="提交 qhsme dossier --package 生成的电子版压缩包")]
+    if not found:
+        return [Finding(PASS, "a9.package", 9, None, title, requirement, "全部文件一致", [])]
+    return [Finding(FAIL if p.severity == ERROR else INFO, "a9.package", 9, None, title, requirement,
+                    f"{p.file}：{p.message}", [], evidence=p.fix) for p in found]
 
 
 def record(data: dict, cfg: CheckConfig) -> list[Finding]:

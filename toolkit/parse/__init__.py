@@ -178,7 +178,10 @@ def expand(paths) -> list[Path]:
 def parse_paths(paths, expect: str | None = None) -> ParseResult:
     """One application's files.  ``expect``: an annex id the files must be.  Problems said
     for many rows or fields of one file come grouped, one line each (``group_problems``)."""
-    validated, sources, files = collect([pf for p in expand(paths) for pf in parse_files(p)], expect)
+    from .dossier import package_notes        # an electronic version's checksum list, per folder
+    paths = list(paths)
+    validated, sources, files = collect([pf for p in expand(paths) for pf in parse_files(p)]
+                                        + package_notes(paths), expect)
     return ParseResult(validated, sources, files)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..problems import ERROR, Problem
 from . import SUFFIXES, expand, parse_paths
+from .dossier import package_problems
 
 MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 60 * 1024 * 1024
@@ -55,7 +56,7 @@ def parse_application(app_id: str, path: Path) -> Application:
         if path.is_file() and path.suffix.lower() == ".zip":
             with tempfile.TemporaryDirectory(prefix="qhsme-zip-") as tmp:
                 files, names, problems = safe_extract(path, Path(tmp))
-                app.problems += problems
+                app.problems += problems + package_problems(path)    # the checksum list
                 result = parse_paths(files)
                 _rename_files(result, names)
                 _collect(app, result, len(files))
@@ -63,6 +64,7 @@ def parse_application(app_id: str, path: Path) -> Application:
             files = expand([path])
             result = parse_paths(files)
             _collect(app, result, len(files))
+            app.problems += package_problems(path)
     except Exception as e:  # noqa: BLE001 - the batch must go on
         app.problems.append(Problem(f"处理时出错：{type(e).__name__}: {str(e)[:200]}", file=str(path),
                                     fix="请把此文件发给维护人员"))
@@ -159,6 +161,7 @@ def read_zip(zpath: Path, read) -> list:
     from .values import ParsedFile
     with tempfile.TemporaryDirectory(prefix="qhsme-zip-") as tmp:
         files, names, problems = safe_extract(zpath, Path(tmp))
+        problems += package_problems(zpath)          # an electronic version's checksum list
         out = []
         for f in files:
             if _is_zip(f):

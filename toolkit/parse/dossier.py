@@ -4,7 +4,9 @@ by page range; the other items (licence, audit report, certificates…) are not 
 listed, not guessed at.
 
 The ranges come from the document info the binder wrote (``PROP_DOSSIER``), never from the
-file name or the contents page.
+file name or the contents page.  The electronic version (a .zip, or unpacked in a folder) is
+also checked against its checksum list (``package_problems``): a file changed or missing since
+binding is an error naming it.
 """
 from __future__ import annotations
 
@@ -66,6 +68,33 @@ def dossier_parts(pdf, file: str, read) -> list[ParsedFile] | None:
         out.append(note)
     for pf in out:
         pf.dossier = (*ident, file)
+    return out
+
+
+def package_problems(path) -> list:
+    """What the checksum list (校验清单.json) of the electronic version at ``path`` (a .zip or
+    a folder) says changed, went missing or was added since binding; [] when ``path`` is
+    not such a package or all is as bound."""
+    from pathlib import Path
+
+    from ..dossier.verify import verify_dir, verify_zip
+    path = Path(path)
+    if path.is_dir():
+        return verify_dir(path) or []
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return verify_zip(path) or []
+    return []
+
+
+def package_notes(paths) -> list[ParsedFile]:
+    """``package_problems`` of each folder among ``paths``, each on a note of its own."""
+    out = []
+    for p in paths:
+        problems = package_problems(p) if not str(p).lower().endswith(".zip") else []
+        if problems:
+            note = ParsedFile(file=str(p), kind="package")
+            note.problems = problems
+            out.append(note)
     return out
 
 

@@ -63,11 +63,10 @@ def finish(data: bytes, spots: list, annex: Annex, rare_chars: str = "",
         faces.append(A.face(RARE_NAME, rare))
     for w in _widgets(pdf):
         _draw(pdf, w, faces, resources)
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = info_title or f"{annex.name} {annex.title}"
+    from ..pdfmeta import set_document_meta
+    set_document_meta(pdf, info_title or f"{annex.name} {annex.title}")     # title, /Lang, DisplayDocTitle
     pdf.docinfo[f"/{PROP_ANNEX}"] = annex.id
     pdf.docinfo[f"/{PROP_VERSION}"] = TEMPLATE_VERSION
-    pdf.docinfo["/Title"] = info_title or f"{annex.name} {annex.title}"
     pdf.docinfo["/Creator"] = "qhsme"
     return pdf
 
