@@ -103,9 +103,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
 
     def _locked(wait: float):
         minutes = max(1, int(wait // 60 + (1 if wait % 60 else 0)))
-        resp = _error(429, f"口令错误次数过多，请 {minutes} 分钟后再试。")
-        resp[0].headers["Retry-After"] = str(int(wait) + 1)
-        return resp
+        body, code = _error(429, f"口令错误次数过多，请 {minutes} 分钟后再试。")
+        return body, code, {"Retry-After": str(int(wait) + 1)}
 
     @app.template_filter("clock")
     def _clock(t: float) -> str:
@@ -449,6 +448,6 @@ def _blank_forms_zip(form):
                     z.write(p, p.name)
     except InputError as e:
         return _error(400, e.message + "。网页上每个表格最多 %d 行；更多行请用命令 qhsme forms --rows。"
-                      % WEB_MAX_ROWS, back=url_for("forms"))
+                      % WEB_MAX_ROWS, back="forms")
     buf.seek(0)
     return send_file(buf, mimetype="application/zip", as_attachment=True, download_name="qhsme-blank-forms.zip")

@@ -100,6 +100,7 @@ def _classes():
                 # (if any) is not read into a buffer, and the connection closes after
                 h[REFUSED] = why
                 h["CONTENT_LENGTH"] = "0"
+                h["CONNECTION"] = "close"
                 self.content_length = 0
                 self.body_rcv = None
                 self.chunked = False
