@@ -92,3 +92,10 @@ def test_ink_no_character_was_read_for_lowers_the_confidence():
     assert [g.conf for g in gl] == [UNREAD_CONF, UNREAD_CONF]      # reported for checking (请核对)
     ink[50:74, 45:69] = 0              # without the box every character is accounted for
     assert [g.conf for g in glyphs_of(Piece(20, 50, 97, 74, 0), "刘芳", read_two, 0.36, 1, ink=ink)] == [.99, .99]
+
+
+def test_brackets_of_a_piece_are_of_one_kind():
+    from toolkit.parse.scan.lines import Piece, glyphs_of
+    chars = [(c, (k + .5) / 7, .99) for k, c in enumerate("(2025年度)")]
+    gl = glyphs_of(Piece(0, 0, 140, 20, 0), "", chars, 0.36, 1)
+    assert "".join(g.text for g in gl) == "（2025年度）"
