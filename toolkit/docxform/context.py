@@ -84,26 +84,30 @@ def _row(t: Table, n: int, data: dict, image: Callable | None) -> dict:
 
 
 def build(annex: Annex, data: dict | None, *, blank: bool = False,
-          image: Callable | None = None) -> dict:
+          image: Callable | None = None, rows: dict[str, int] | None = None) -> dict:
     """Context for ``annex`` from its part of the application (``data["annex3"]``).
 
-    ``blank``: a blank form (tables get ``Table.blank_rows`` empty rows); otherwise
-    tables get a row per entry, at least as many as the official form prints.
-    ``image(path)`` turns an image path into what docxtpl inserts."""
+    ``blank``: a blank form (tables get ``rows[table id]`` empty rows, by default
+    ``toolkit.forms.default_rows``); otherwise tables get a row per entry, at least as
+    many as the official form prints.  ``image(path)`` turns an image path into what
+    docxtpl inserts."""
+    if blank:
+        from ..forms import blank_rows
+        counts = blank_rows(rows)
     data = data or {}
     v: dict[str, str] = {}
     c: dict[str, str] = {}
-    rows: dict[str, list] = {}
+    out_rows: dict[str, list] = {}
     for node in annex.nodes():
         if isinstance(node, Table):
             entries = [e for e in (data.get(node.id) or []) if isinstance(e, dict)]
-            want = node.blank_rows if blank else node.printed_rows
+            want = counts[node.id] if blank else node.printed_rows
             entries += [{}] * max(0, want - len(entries))
-            rows[node.id] = [_row(node, n, e, image) for n, e in enumerate(entries, start=1)]
+            out_rows[node.id] = [_row(node, n, e, image) for n, e in enumerate(entries, start=1)]
             continue
         name = field_name(annex.id, node.id)
         if node.type is T.CHOICE and not node.choice_list:
             _options(node, data.get(node.id), name, v, c)
         else:
             v[name] = display(node, data.get(node.id))
-    return {"v": v, "c": c, "rows": rows}
+    return {"v": v, "c": c, "rows": out_rows}

@@ -41,8 +41,10 @@ def _annex(number: int):
         raise InputError(f"没有附件{number}（附件编号为1至7）")
 
 
-def render(number: int, data: dict | None = None, *, base_dir: Path | None = None) -> bytes:
-    """The .docx of annex ``number``: blank when ``data`` has no part for it."""
+def render(number: int, data: dict | None = None, *, base_dir: Path | None = None,
+           rows: dict[str, int] | None = None) -> bytes:
+    """The .docx of annex ``number``: blank when ``data`` has no part for it (``rows``: its
+    tables' row counts by table id, ``toolkit.forms.blank_rows``; None: the download defaults)."""
     annex = _annex(number)
     part = (data or {}).get(annex.id)
     if part is not None and not isinstance(part, dict):
@@ -52,7 +54,7 @@ def render(number: int, data: dict | None = None, *, base_dir: Path | None = Non
     def image(path):
         return _image(tpl, path, base_dir, annex.name)
 
-    ctx = context.build(annex, part, blank=not part, image=image)
+    ctx = context.build(annex, part, blank=not part, image=image, rows=rows)
     tpl.render(ctx, autoescape=True)
     buf = BytesIO()
     tpl.save(buf)
@@ -74,9 +76,10 @@ def _image(tpl: DocxTemplate, path, base_dir: Path | None, where: str):
     return InlineImage(tpl, str(p), width=PHOTO_WIDTH)
 
 
-def write_blank(annex_number: int, path) -> None:
-    """Write the blank fillable form of annex ``annex_number`` (1-7) to ``path``."""
-    write_atomic(Path(path), render(annex_number))
+def write_blank(annex_number: int, path, rows: dict[str, int] | None = None) -> None:
+    """Write the blank fillable form of annex ``annex_number`` (1-7) to ``path`` (``rows`` as
+    ``render``)."""
+    write_atomic(Path(path), render(annex_number, rows=rows))
 
 
 def write_filled(annex_number: int, data: dict, path, base_dir: Path | None = None) -> None:

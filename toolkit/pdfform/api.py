@@ -26,16 +26,17 @@ def _use_font(font) -> None:
         F.set_source_font(font)
 
 
-def render_blank(annex_number: int, font=None) -> bytes:
+def render_blank(annex_number: int, font=None, rows: dict[str, int] | None = None) -> bytes:
     _use_font(font)
     a = _annex(annex_number)
-    pdf = fields.finish(*html.render_pdf(a), a)
+    pdf = fields.finish(*html.render_pdf(a, rows=rows), a)
     return fields.to_bytes(pdf)
 
 
-def write_blank(annex_number: int, path, font=None) -> None:
-    """The blank fillable form of annex ``annex_number`` (1-7) written to ``path``."""
-    write_atomic(path, render_blank(annex_number, font))
+def write_blank(annex_number: int, path, font=None, rows: dict[str, int] | None = None) -> None:
+    """The blank fillable form of annex ``annex_number`` (1-7) written to ``path``; ``rows``:
+    table id -> row count (``toolkit.forms.blank_rows``; None: the download defaults)."""
+    write_atomic(path, render_blank(annex_number, font, rows))
 
 
 def _value_texts(a: Annex, values: dict) -> str:
@@ -83,14 +84,15 @@ _COST = {5: 0, 1: 1, 7: 2, 6: 3, 3: 4, 4: 5, 2: 6}     # rank by measured time, 
 
 
 def _blank_job(args) -> tuple[int, int]:
-    n, path = args
-    write_blank(n, path)
+    n, path, rows = args
+    write_blank(n, path, rows=rows)
     return n, Path(path).stat().st_size
 
 
-def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[Path]:
+def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None,
+                 rows: dict[str, int] | None = None) -> list[Path]:
     """Blank forms ``annexN.pdf`` for ``numbers`` in ``out_dir``, on ``jobs`` processes (default:
-    the CPU count, at most 4; 1 where processes cannot be forked)."""
+    the CPU count, at most 4; 1 where processes cannot be forked); ``rows`` as ``write_blank``."""
     import gc
     import multiprocessing as mp
     import os
@@ -98,7 +100,7 @@ def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[
     F.fonts()                                   # build or find the fonts once, before forking
     from .appearance import _font_parts
     _font_parts(F.fonts().field.read_bytes())
-    paths = [(n, out / f"annex{n}.pdf") for n in numbers]
+    paths = [(n, out / f"annex{n}.pdf", rows) for n in numbers]
     jobs = jobs or min(4, os.cpu_count() or 1)
     if jobs > 1 and len(paths) > 1 and "fork" in mp.get_all_start_methods():
         # longest first (the 50-row annex 5, the 24-column annex 6), so the workers end together
@@ -118,4 +120,4 @@ def write_blanks(out_dir, numbers=range(1, 8), jobs: int | None = None) -> list[
     else:
         for job in paths:
             _blank_job(job)
-    return [p for _, p in paths]
+    return [p for _, p, _ in paths]

@@ -101,12 +101,12 @@ def attachment_resolver(base_dir, allowed: set[Path]):
 
 
 def render_html(annex: Annex, data: dict | None = None, base_dir=None,
-                rare_chars: str = "") -> tuple[str, "Fetcher", "layout.Page"]:
+                rare_chars: str = "", rows: dict[str, int] | None = None) -> tuple[str, "Fetcher", "layout.Page"]:
     """The annex page as HTML, the fetcher it may use and the page model.  The fonts and
     annex.css are not linked from the HTML: ``stylesheets`` gives them, parsed once."""
     allowed = set()
     urls = attachment_resolver(base_dir, allowed)
-    page = layout.page(annex, data, urls if data is not None else None)
+    page = layout.page(annex, data, urls if data is not None else None, rows)
     html = env().get_template("annex.html").render(page=page)
     rare = F.rare_font(rare_chars) if rare_chars else None
     return html, Fetcher(allowed, rare), page
@@ -184,11 +184,11 @@ def _document_class():
 
 
 def render_pdf(annex: Annex, data: dict | None = None, base_dir=None,
-               rare_chars: str = "") -> tuple[bytes, list]:
+               rare_chars: str = "", rows: dict[str, int] | None = None) -> tuple[bytes, list]:
     """The page PDF WeasyPrint makes, and where each field goes (``widgets.Spot``);
     ``fields.finish`` adds the fields."""
     from .widgets import spots
-    html, fetcher, page = render_html(annex, data, base_dir, rare_chars)
+    html, fetcher, page = render_html(annex, data, base_dir, rare_chars, rows)
     font_config, sheets = stylesheets(fetcher.rare)
     doc = _document_class()(string=html, base_url=template_file("annex.html").as_uri(),
                             url_fetcher=fetcher).render(font_config=font_config, stylesheets=sheets)

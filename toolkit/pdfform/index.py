@@ -57,5 +57,6 @@ def write_index(fillable_dir, thumbs: bool = True) -> None:
         elif (d / "thumbs" / f"annex{a.number}.png").is_file():
             thumb = f"thumbs/annex{a.number}.png"
         rows.append({"annex": a, "files": files, "thumb": thumb})
-    html = env().get_template("index.html").render(rows=rows)
+    from ..forms import default_rows
+    html = env().get_template("index.html").render(rows=rows, more=default_rows())
     write_atomic(d / "index.html", html.encode("utf-8"))

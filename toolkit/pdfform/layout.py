@@ -1,8 +1,9 @@
 """The printed layout of an annex, derived from its model, as plain objects for the template.
 
 Nothing here is typed twice: every word comes from ``toolkit.model``.  A blank
-form has ``Table.blank_rows`` rows per table; a filled one as many as the data
-has, at least that.  Values are already written as text (``normalize.to_text``).
+form has the rows it is asked for per table (``rows``: table id -> count, by default
+``toolkit.forms.default_rows``); a filled one as many as the data has, at least
+``Table.blank_rows``.  Long tables continue on the next pages, their header repeated.  Values are already written as text (``normalize.to_text``).
 """
 from __future__ import annotations
 
@@ -208,7 +209,7 @@ def _cell(annex: Annex, f: Field, values: dict, per_line: int = 40, min_lines: i
 
 
 def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, values: dict,
-          filled: bool, base_url) -> Grid:
+          filled: bool, base_url, count: int | None = None) -> Grid:
     cols = [c for c in t.columns if c.type is not T.IMAGE]
     head_top: list[Head] = []
     head_sub: list[Head] = []
@@ -231,7 +232,7 @@ def _grid(annex: Annex, t: Table, rows: list[dict], total_row: Row | None, value
         else:
             head_sub.append(Head(label))
     head = [head_top] + ([head_sub] if two else [])
-    n = max(t.blank_rows, len(rows)) if filled else t.blank_rows
+    n = max(t.blank_rows, len(rows)) if filled else (count or t.blank_rows)
     body = []
     for i in range(1, n + 1):
         data = rows[i - 1] if i <= len(rows) else {}
@@ -282,10 +283,10 @@ def _widths(t: Table, cols: list[Field]) -> list[float]:
     return [round(100 * x / total, 2) for x in w]
 
 
-def _photos(annex: Annex, t: Table, rows: list[dict], filled: bool, urls) -> Grid:
+def _photos(annex: Annex, t: Table, rows: list[dict], filled: bool, urls, count: int | None = None) -> Grid:
     body = []
     images = []
-    n = max(1, len(rows)) if filled else t.blank_rows
+    n = max(1, len(rows)) if filled else (count or t.blank_rows)
     for i in range(1, n + 1):
         data = rows[i - 1] if i <= len(rows) else {}
         cells = [[_input(annex, c, data.get(c.id), table=t, row=i, min_lines=1)] for c in t.columns]
@@ -295,7 +296,7 @@ def _photos(annex: Annex, t: Table, rows: list[dict], filled: bool, urls) -> Gri
     return Grid(t.id, [], body, images=images)
 
 
-def _part(annex: Annex, sec: Section, values: dict, filled: bool, urls) -> Part:
+def _part(annex: Annex, sec: Section, values: dict, filled: bool, urls, counts: dict) -> Part:
     blocks: list[Block] = []
     items = list(sec.items)
     consumed = set()
@@ -307,13 +308,14 @@ def _part(annex: Annex, sec: Section, values: dict, filled: bool, urls) -> Part:
         elif isinstance(item, Table):
             rows = values.get(item.id) or []
             if any(c.type is T.IMAGE for c in item.columns):
-                blocks.append(Block("photos", grid=_photos(annex, item, rows, filled, urls)))
+                blocks.append(Block("photos", grid=_photos(annex, item, rows, filled, urls, counts.get(item.id))))
                 continue
             total_row = None
             if item.total_label and k + 1 < len(items) and isinstance(items[k + 1], Row):
                 total_row = items[k + 1]
                 consumed.add(k + 1)
-            blocks.append(Block("table", grid=_grid(annex, item, rows, total_row, values, filled, urls)))
+            blocks.append(Block("table", grid=_grid(annex, item, rows, total_row, values, filled, urls,
+                                                    counts.get(item.id))))
         elif isinstance(item, Row):
             multi = any(f.type is T.MULTILINE for f in item.fields)
             per = 40 // len(item.fields)
@@ -428,10 +430,16 @@ def _frames(blocks: list[Block], stacked: bool, landscape: bool) -> list[Frame]:
     return out
 
 
-def page(annex: Annex, data: dict | None = None, urls=None) -> Page:
-    """The layout of ``annex``; ``data`` the annex's part of the application (None: blank)."""
+def page(annex: Annex, data: dict | None = None, urls=None, rows: dict[str, int] | None = None) -> Page:
+    """The layout of ``annex``; ``data`` the annex's part of the application (None: blank);
+    ``rows``: a blank's row count per table id (``toolkit.forms.blank_rows``; None: the
+    downloadable blanks' defaults)."""
     values = data or {}
     filled = data is not None
-    cover = _part(annex, annex.cover, values, filled, urls) if annex.cover else None
-    parts = [_part(annex, s, values, filled, urls) for s in annex.sections]
+    if not filled:
+        from ..forms import blank_rows
+        rows = blank_rows(rows)
+    counts = rows or {}
+    cover = _part(annex, annex.cover, values, filled, urls, counts) if annex.cover else None
+    parts = [_part(annex, s, values, filled, urls, counts) for s in annex.sections]
     return Page(annex, cover, parts, annex.texts, filled)
