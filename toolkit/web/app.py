@@ -284,8 +284,9 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         job = jobs.get(job_id)
         if job is None:
             abort(404)
+        running = job.running            # one look: the job may finish while the page renders
         left = job.expires_in(cfg.ttl)
-        return render_template("job.html", job=job, ttl_min=int(cfg.ttl // 60),
+        return render_template("job.html", job=job, running=running, ttl_min=int(cfg.ttl // 60),
                                left_min=None if left is None else int(left // 60),
                                expiring=left is not None and left < max(300, cfg.ttl / 5),
                                printing=bool(request.args.get("print")))

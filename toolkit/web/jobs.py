@@ -137,18 +137,20 @@ class Jobs:
             if job.cancel_requested:
                 return
             job.state = RUNNING
+            state = FAILED
             try:
                 fn(job, *args)
-                job.state = DONE
+                state = DONE
             except Cancelled:
-                job.state = CANCELLED
+                state = CANCELLED
+                shutil.rmtree(job.dir / "in", ignore_errors=True)
             except Exception as e:  # noqa: BLE001 - shown on the job page
                 log.exception("job %s failed", job.id)
-                from .work import user_text
+                from .text import user_text
                 job.error = user_text(str(e)[:300], job.dir) or "未知错误"
-                job.state = FAILED
             finally:
-                job.finished = time.monotonic()
+                job.finished = time.monotonic()      # before the state: a page never sees one without it
+                job.state = state
         job.future = self._pool.submit(run)
 
     def cancel(self, job: Job) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 _END = r"[^\s，。；：、（）()「」“”\"'<>]*"
 _TEMP = re.compile(r"(?:/[^\s/，。；：、（）()“”\"'<>]+)*/qhsme-web-[^/\s]+" + _END)
-_EXC = re.compile(r"\b(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Z][A-Za-z0-9]*(?:Error|Exception|Exit|Interrupt))\b")
+_EXC = re.compile(r"\b(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Z][A-Za-z0-9]*(?:Error|Exception|Exit|Interrupt)|BadZipFile|LargeZipFile)\b")
 _PATH = re.compile(r"\b(annex[1-7]|declared|record)((?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)+)")
 _EXC_WORDS = {"MemoryError": "内存不足，文件太大或太复杂", "PdfError": "PDF 文件已损坏",
               "RecursionError": "文件结构嵌套过深", "UnicodeDecodeError": "文字编码无法识别",
-              "BadZipFile": "压缩包已损坏", "TimeoutError": "处理超时", "OSError": "文件无法读取",
+              "BadZipFile": "不是有效的 zip 文件", "TimeoutError": "处理超时", "OSError": "文件无法读取",
               "PermissionError": "文件无法读取", "FileNotFoundError": "文件不存在"}
 
 
