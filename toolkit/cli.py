@@ -262,6 +262,8 @@ def check(data, fmt, as_of, config, manifest, out):
     sys.exit(1 if report.blocking else 0)
 
 
+from . import forms as _forms  # noqa: E402  (row counts for the forms command's help)
+
 _format_option = click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx", "all"]), default="all",
                               show_default=True,
                               help="格式：Word（docx）、PDF、Excel（xlsx，仅附件3–6），或全部（all）。")
@@ -274,12 +276,10 @@ _annex_option = click.option("--annex", "annexes", type=click.IntRange(1, 7), mu
 @_format_option
 @_annex_option
 @click.option("--rows", "rows", multiple=True, metavar="表格=行数",
-              help="某个表格的空白行数（可重复），如 --rows staff=40 --rows enterprises=120 --rows photos=10。"
-                   "表格：staff（附件3从业人员）、enterprises（附件5服务企业）、equipment（附件4设备）、"
-                   "photos（附件2照片说明）、investors、operations、products、platforms。"
-                   "默认 staff 30、enterprises 100、equipment 30、photos 6、platforms 30 行。")
-@click.option("--like", "like", type=click.Path(path_type=Path),
-              help="按数据文件 DATA 中各表格的行数（另加5行备用，不少于默认行数）生成空白表格。")
+              help="某个表格的空白行数（可重复），如 --rows staff=40 --rows enterprises=120。表格："
+                   + _forms.rows_help() + f"。行数 1 至 {_forms.MAX_ROWS}。")
+@click.option("--like", "like", type=click.Path(path_type=Path), metavar="DATA",
+              help=f"按数据文件 DATA 中各表格的行数（另加{_forms.LIKE_SPARE}行备用，不少于默认行数）生成空白表格。")
 def forms(out, fmt, annexes, rows, like):
     """生成空白的可填写表格 annex1 … annex7（.docx 与 .pdf；附件3–6另有 .xlsx），供申报单位下载填写。
 

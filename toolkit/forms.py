@@ -11,10 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .datafile import load
 from .errors import DataProblems, InputError
 from .model import ANNEXES
-from .validate import validate
 
 FORMATS = ("docx", "pdf", "xlsx", "all")
 
@@ -62,6 +60,16 @@ def blank_rows(rows: dict[str, int] | None = None, limit: int = MAX_ROWS) -> dic
     return out
 
 
+def rows_help() -> str:
+    """The tables of ``--rows``, each with its annex, label and default, for the help text."""
+    d = default_rows()
+    names = {}
+    for a in ANNEXES:
+        for t in a.tables():
+            names.setdefault(t.id, []).append(f"{a.name}{t.label}")
+    return "、".join(f"{tid}（{'、'.join(names[tid])}，默认{d[tid]}行）" for tid in table_ids())
+
+
 def parse_rows(specs) -> dict[str, int]:
     """``["staff=40", "enterprises=120"]`` -> {"staff": 40, "enterprises": 120} (checked)."""
     rows: dict[str, int] = {}
@@ -83,6 +91,7 @@ def rows_like(data_path, spare: int = LIKE_SPARE) -> dict[str, int]:
     """Rows for blanks sized to an application: each table as long as the data's list plus
     ``spare`` rows, at least the defaults.  The data file is read, not validated (a draft
     with mistakes still sizes the blanks)."""
+    from .datafile import load
     data = load(data_path)
     if not isinstance(data, dict):
         raise InputError("数据文件应为键值表（annex1: …）", file=str(data_path))
@@ -184,6 +193,8 @@ def _xlsx_blank(mod, n: int, path: Path, counts: dict[str, int]) -> None:
 
 
 def load_valid(data_path) -> dict:
+    from .datafile import load
+    from .validate import validate
     checked = validate(load(data_path))
     if not checked.ok:
         for p in checked.problems:
