@@ -316,3 +316,20 @@ def test_a_returned_filled_form_keeps_its_values(files, tmp_path, good_data):
     first, last = result.ranges[1]
     text = "".join(page_texts(result.outputs[0])[first - 1:last])
     assert "810008" in text and "李喆" in text
+
+
+def test_binding_again_takes_the_authored_pages_from_the_layout_cache(files, tmp_path, monkeypatch):
+    """The same dossier bound again is not laid out again (WeasyPrint not called) and is the
+    same; a change in what the authored pages show (the date) is laid out anew."""
+    import weasyprint
+    d, f = files
+    m = manifest(tmp_path, f, date="2026-04-01")
+    first = bind(m, tmp_path / "a", copies=1)
+
+    def refuse(*a, **k):
+        raise AssertionError("laid out again")
+    monkeypatch.setattr(weasyprint, "HTML", refuse)
+    again = bind(m, tmp_path / "b", copies=1)
+    assert page_texts(again.outputs[0]) == page_texts(first.outputs[0]) and again.ranges == first.ranges
+    with pytest.raises(AssertionError, match="laid out again"):
+        bind(manifest(tmp_path, f, date="2026-04-02"), tmp_path / "c", copies=1)

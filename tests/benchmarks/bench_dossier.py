@@ -1,9 +1,13 @@
-"""Benchmark (issue 7): a 300-page dossier with 40 scanned images.
+"""Benchmark (issues 7, 18): a 300-page dossier with 40 scanned images.
 
-Targets: bind in <= 10 s with peak memory <= 1 GB on this machine, output
-<= 1.1 x the inputs' total size.  Printed beside it, as the floor, the time of
-`qpdf --empty --pages <the same inputs> -- out.pdf` (scans given to qpdf as
-one-page PDFs made beforehand, since qpdf takes no images).
+Targets (issue 18): bind in <= 3 x the time of
+`qpdf --empty --pages <the same inputs> -- out.pdf` in the same run (scans given
+to qpdf as one-page PDFs made beforehand, since qpdf takes no images); peak
+memory no higher than before issue 18 (170 MB, when every attachment page was a
+WeasyPrint page); output <= 1.05 x the inputs' total size.
+
+Issue 18 measured, same machine (2 cores shared with other jobs): before, 4.62 s
+against qpdf 0.17 s (26.5 x), 170 MB, 0.474 x the inputs.
 
 Run on demand:  python tests/benchmarks/bench_dossier.py
 """
@@ -22,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 SCANS = 40
+PEAK_BEFORE_MB = 170
 PDF_PAGES = 300 - 40 - 3 - 8 - 2     # minus scans, cover/contents/declaration, annex pages, slack
 
 
@@ -94,13 +99,19 @@ def setup(d: Path) -> tuple[Path, list[Path], list[Path]]:
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
+from toolkit.dossier import layout_cache
 from toolkit.dossier.bind import bind
 from toolkit.pdfform import fonts
 fonts.fonts()                      # built once per machine, not per dossier
+if {cold!r}:                       # the first bind of this dossier: laid out, not taken from the cache
+    layout_cache.get = lambda key: None
 t = time.perf_counter()
+if {cold!r}:
+    import weasyprint              # imported by bind; timed apart, it is in the total
+imp = time.perf_counter() - t
 r = bind({manifest!r}, {out!r}, copies=1)
 el = time.perf_counter() - t
-print(json.dumps({{"seconds": el, "pages": r.page_count, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({{"seconds": el, "import_s": imp, "pages": r.page_count, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "out": str(r.outputs[0])}}))
 """
 
@@ -110,10 +121,13 @@ def main() -> None:
         d = Path(tmp)
         manifest, inputs, as_pdf = setup(d)
         size_in = sum(p.stat().st_size for p in inputs)
-        res = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), manifest=str(manifest),
-                                                                  out=str(d / "out"))],
-                             capture_output=True, text=True, check=True)
-        got = json.loads(res.stdout.strip().splitlines()[-1])
+        runs = {}
+        for cold in (True, False):         # first bind of the dossier, then binding it again
+            res = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), manifest=str(manifest),
+                                                                      out=str(d / "out"), cold=cold)],
+                                 capture_output=True, text=True, check=True)
+            runs[cold] = json.loads(res.stdout.strip().splitlines()[-1])
+        got, warm = runs[True], runs[False]
         size_out = Path(got["out"]).stat().st_size
         floor = None
         if shutil.which("qpdf"):
@@ -123,12 +137,18 @@ def main() -> None:
             floor = time.perf_counter() - t
         peak_mb = got["peak_kib"] / 1024
         print(f"dossier: {got['pages']} pages, {SCANS} scans; bind {got['seconds']:.2f} s "
-              f"(target <= 10 s: {'OK' if got['seconds'] <= 10 else 'MISSED'}); peak memory {peak_mb:.0f} MB "
-              f"(target <= 1024 MB: {'OK' if peak_mb <= 1024 else 'MISSED'})")
+              f"(of which importing WeasyPrint {got['import_s']:.2f} s); peak memory {peak_mb:.0f} MB "
+              f"(target <= {PEAK_BEFORE_MB} MB: {'OK' if peak_mb <= PEAK_BEFORE_MB else 'MISSED'})")
         print(f"size: inputs {size_in / 1e6:.2f} MB, dossier {size_out / 1e6:.2f} MB, ratio "
-              f"{size_out / size_in:.3f} (target <= 1.1: {'OK' if size_out <= 1.1 * size_in else 'MISSED'})")
+              f"{size_out / size_in:.3f} (target <= 1.05: {'OK' if size_out <= 1.05 * size_in else 'MISSED'})")
         if floor is not None:
-            print(f"floor: qpdf --empty --pages (same inputs) {floor:.2f} s; ours / qpdf = {got['seconds'] / floor:.1f}x")
+            ratio = got["seconds"] / floor
+            print(f"floor: qpdf --empty --pages (same inputs) {floor:.2f} s; ours / qpdf = {ratio:.1f}x "
+                  f"(target <= 3x: {'OK' if ratio <= 3 else 'MISSED'})")
+            wratio = warm["seconds"] / floor
+            print(f"bound again (authored pages from the layout cache, WeasyPrint not imported): "
+                  f"{warm['seconds']:.2f} s, {wratio:.1f}x qpdf (target <= 3x: {'OK' if wratio <= 3 else 'MISSED'}), "
+                  f"peak {warm['peak_kib'] / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

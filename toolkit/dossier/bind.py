@@ -86,15 +86,15 @@ def _env() -> jinja2.Environment:
 
 
 def _fonts(text: str):
-    """(@font-face CSS, font-family, URL fetcher) for the generated pages: the forms' serif
-    font, plus a tiny font for characters outside it (堃, 𠀀) found in ``text``."""
+    """(@font-face CSS, font-family, characters for a rare-character font) for the generated
+    pages: the forms' serif font, plus a tiny font for characters outside it (堃, 𠀀) found
+    in ``text`` (``_rare_font``, given to WeasyPrint by the URL fetcher)."""
     from ..pdfform import fonts as F
-    from ..pdfform.html import RARE_URL, Fetcher, font_faces
+    from ..pdfform.html import RARE_URL, font_faces
     fs = F.fonts()
     rare_chars = F.missing(text, fs.serif)
     faces = [(F.SERIF_FAMILY, fs.serif.as_uri())] + ([(F.RARE_FAMILY, RARE_URL)] if rare_chars else [])
-    fetcher = Fetcher({fs.serif}, _rare_font(rare_chars) if rare_chars else None)
-    return font_faces(faces), ", ".join(family for family, _ in faces), fetcher
+    return font_faces(faces), ", ".join(family for family, _ in faces), rare_chars
 
 
 def _rare_font(chars: str) -> bytes:
@@ -243,8 +243,9 @@ def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: 
     """The authored pages (PDF bytes), their links, the page sequence and the anchors' pages.
 
     Laid out once with the contents' length guessed and every other authored section at one
-    page; again (at most twice) only when a guess was wrong, so the contents' numbers are the real ones."""
-    from weasyprint import HTML
+    page; again (at most twice) only when a guess was wrong, so the contents' numbers are the
+    real ones.  The same HTML laid out before is taken from ``layout_cache``."""
+    from . import layout_cache
 
     env = _env()
     names = _authored_anchors(parts)
@@ -252,13 +253,34 @@ def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: 
     counts["toc"] = _toc_pages(parts)
     args = dict(parts=parts, cover=cover, mark=mark, duplex=duplex, margin=MARGIN, extra_css="",
                 heading="青海省中小企业公共服务示范平台", kind_title=KIND_TITLES[kind])
-    for _ in range(3):
+
+    def text_for(counts):
         slots, starts = sequence(parts, counts, duplex)
         numbers = {a: i + 1 for a, i in starts.items()}
         text = env.get_template("dossier.html").render(font_css="", font_family="serif", numbers=numbers, **args)
-        font_css, family, fetcher = _fonts(text)
+        return text, numbers, slots, starts
+
+    def html_for(counts):
+        text, numbers, slots, starts = text_for(counts)
+        font_css, family, rare = _fonts(text)
         html = env.get_template("dossier.html").render(font_css=font_css, font_family=family,
                                                        numbers=numbers, **args)
+        return html, rare, slots, starts
+
+    from ..pdfform import fonts as F
+    key = layout_cache.key(text_for(counts)[0], F.fonts().serif.name)
+    hit = layout_cache.get(key)
+    if hit is not None:
+        body, meta = hit
+        slots, starts = sequence(parts, meta["counts"], duplex)
+        return body, [[(t, tuple(r)) for t, r in page] for page in meta["links"]], slots, starts
+
+    from weasyprint import HTML
+
+    from ..pdfform.html import Fetcher
+    html, rare, slots, starts = html_for(counts)
+    for _ in range(3):
+        fetcher = Fetcher({F.fonts().serif}, _rare_font(rare) if rare else None)
         doc = HTML(string=html, base_url=str(templates_dir()), url_fetcher=fetcher).render()
         first = {}
         for i, page in enumerate(doc.pages):
@@ -269,9 +291,12 @@ def render(parts: list[Part], cover: dict, kind: str, mark: str | None, duplex: 
         if got == counts:
             break
         counts = got
-    links = [[(target, rect) for kind_, target, rect, _ in page.links if kind_ == "internal"]
+        html, rare, slots, starts = html_for(counts)
+    links = [[(target, tuple(rect)) for kind_, target, rect, _ in page.links if kind_ == "internal"]
              for page in doc.pages]
-    return doc.write_pdf(), links, slots, starts
+    body = doc.write_pdf()
+    layout_cache.put(key, body, counts, links)
+    return body, links, slots, starts
 
 
 def _content_box(page_index: int, duplex: bool) -> tuple[float, float, float, float]:

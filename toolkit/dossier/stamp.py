@@ -76,10 +76,32 @@ def _subset_of(font) -> StampFont:
 
 
 def stamp_font() -> StampFont:
+    """The subset of the bundled serif font, made once per machine (fontTools: most of a
+    second) and kept in the font cache beside it."""
+    import base64
+    import json
+
+    from ..datafile import write_atomic
     from ..pdfform import fonts as F
     serif: Path = F.fonts().serif
+    cached = F.cache_dir() / f"stamp-{serif.stem}.json"
+    try:
+        d = json.loads(cached.read_text(encoding="utf-8"))
+        if d["chars"] == CHARS:
+            return StampFont(base64.b64decode(d["program"]), d["cids"], {int(k): v for k, v in d["widths"].items()},
+                             d["ascent"], d["descent"], tuple(d["bbox"]), d["ps_name"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     st = serif.stat()
-    return _subset(str(serif), (st.st_size, st.st_mtime_ns))
+    sf = _subset(str(serif), (st.st_size, st.st_mtime_ns))
+    try:
+        write_atomic(cached, json.dumps({"chars": CHARS, "program": base64.b64encode(sf.program).decode("ascii"),
+                                         "cids": sf.cids, "widths": sf.widths, "ascent": sf.ascent,
+                                         "descent": sf.descent, "bbox": sf.bbox, "ps_name": sf.ps_name},
+                                        ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+    return sf
 
 
 def embed(pdf: pikepdf.Pdf, sf: StampFont) -> pikepdf.Object:
