@@ -292,3 +292,31 @@ def test_a_start_sweeps_workspaces_of_servers_no_longer_running(tmp_path):
             p.send_signal(signal.SIGTERM)
             out = p.communicate(timeout=20)[0]
     assert "已删除以前未正常关闭时留下的 2 个临时文件夹" in out
+
+
+def test_a_client_waiting_for_100_continue_is_answered_without_sending_the_body(guarded):
+    s = socket.create_connection(("127.0.0.1", guarded.port), timeout=10)
+    s.sendall(b"POST /batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n"
+              b"Content-Type: multipart/form-data; boundary=x\r\nExpect: 100-continue\r\n\r\n")
+    answer = _answer(s)
+    assert answer.startswith("HTTP/1.1 303") and "100 Continue" not in answer
+
+
+def test_behind_a_proxy_wrong_tokens_count_per_forwarded_client(tmp_path):
+    live = Live({"workspace": tmp_path, "token": TOKEN, "behind_proxy": True})
+    live.server.close()                       # the proxy-aware server instead
+    live.thread.join(5)
+    live.server = make_server(live.app, "127.0.0.1", 0, proxy=True)
+    live.port = live.server.effective_port
+    live.thread = threading.Thread(target=live.server.run, daemon=True)
+    live.thread.start()
+    try:
+        # header values only (documentation addresses): no traffic goes anywhere but loopback
+        for i in range(8):
+            status, _, _ = live.get(f"/forms?token=guess{i}", headers={"X-Forwarded-For": "203.0.113.5"})
+        assert status == 429
+        status, _, _ = live.get("/forms?token=" + urllib.parse.quote(TOKEN),
+                                headers={"X-Forwarded-For": "203.0.113.6"})
+        assert status == 302                  # another person behind the same proxy is not locked out
+    finally:
+        live.close()

@@ -126,16 +126,23 @@ def test_clerk_batch_findings_and_xlsx(page, server, returned, shots, tmp_path):
     assert "3 家单位" in page.inner_text("h1")
     summary = page.inner_text("#summary")
     assert "西宁市示范平台" in summary and "海东市平台" in summary and "格式损坏的单位" in summary
-    sections = page.locator("section.application")
-    text = {sections.nth(i).locator("h2").inner_text(): sections.nth(i).inner_text() for i in range(3)}
-    assert "回收材料/格式损坏的单位/附件1.pdf" in text["格式损坏的单位"]
-    assert "没有读出数据" in text["格式损坏的单位"]
+    from web_support import sample_data
+    assert summary.count(sample_data()["annex1"]["unit_name"]) == 2       # 单位名称, not only the folder
+    sections = page.locator("details.applicant")
+    assert sections.count() == 3
+    broken = sections.filter(has_text="格式损坏的单位")
+    assert not broken.get_attribute("open") and not broken.locator("table.problems").is_visible()   # folded
+    broken.locator("summary").click()
+    assert "回收材料/格式损坏的单位/附件1.pdf" in broken.inner_text() and "没有读出数据" in broken.inner_text()
+    page.screenshot(path=str(shots / "04b-batch-one-open.png"), full_page=True)
+    common = page.locator("#common")
+    common.locator("summary").click()
+    head = common.locator("table.findings th").all_inner_texts()
+    assert head[:6] == ["结论", "条款", "检查事项", "要求", "实际", "位置"]
+    assert "第五条" in common.inner_text()
     for good in ("西宁市示范平台", "海东市平台"):
-        findings = sections.filter(has_text=good).locator("table.findings")
-        assert findings.count() == 1
-        head = findings.locator("th").all_inner_texts()
-        assert head[:6] == ["结论", "条款", "检查事项", "要求", "实际", "位置"]
-        assert "第五条" in findings.inner_text()
+        sec = sections.filter(has_text=good)
+        assert "与各单位相同" in sec.text_content()             # folded: not visible, but there
     with page.expect_download() as d:
         page.click("#downloads >> text=Excel（.xlsx）")
     path = tmp_path / "batch.xlsx"
@@ -197,8 +204,9 @@ def test_oversize_upload_gets_a_clear_message(page, tmp_path, shots):
         page.goto(small.url + "/batch")
         page.set_input_files("#files", str(big))
         page.click("button[type=submit]")
-        page.wait_for_selector("#message")
-        assert "每次最多 1 MB" in page.inner_text("#message")
+        page.wait_for_selector("#upload-message.error")          # the script: before sending
+        assert "每次最多 1 MB" in page.inner_text("#upload-message")
+        assert page.eval_on_selector("#files", "i => i.files.length") == 1    # still chosen
         page.screenshot(path=str(shots / "08-oversize.png"), full_page=True)
         assert [p for p in small.app.extensions["qhsme_jobs"].root.iterdir() if p.name != "owner.lock"] == []
     finally:
@@ -260,7 +268,10 @@ def test_two_hundred_files_in_one_upload_stay_responsive(page, server, shots, tm
     _done(page)
     elapsed = time.monotonic() - started
     assert "40 家单位，200 个文件" in page.inner_text("h1")
-    assert page.locator("section.application").count() == 40
+    assert page.locator("details.applicant").count() == 40
+    height = page.evaluate("document.body.scrollHeight")
+    print(f"\n40 applicants: page {height} px high")
+    assert height < 6000                                   # one line each, details folded
     page.screenshot(path=str(shots / "10-200-files.png"))
     print(f"\n200 files: {elapsed:.1f} s; other pages answered in at most {max(latencies or [0]):.2f} s")
     assert max(latencies or [0]) < 2.0

@@ -55,6 +55,7 @@ class WebConfig:
     ttl: float = 3600
     workers: int = 2
     workspace: Path | None = None       # parent of the private workspace (default: the system temp)
+    behind_proxy: bool = False          # behind nginx on this computer: the client is X-Forwarded-For
 
     @classmethod
     def resolve(cls, config) -> "WebConfig":

@@ -83,7 +83,7 @@ def precheck(app, method: str, path: str, headers: dict, client: str) -> str | N
     cfg = app.config["QHSME"]
     if cfg.token and path != "/login" and not authenticated(app, headers.get("COOKIE", "")):
         return LOGIN
-    if path == "/login" and app.extensions["qhsme_throttle"].wait(client):
+    if path == "/login" and not cfg.behind_proxy and app.extensions["qhsme_throttle"].wait(client):
         return LOCKED
     try:
         length = int(headers.get("CONTENT_LENGTH") or 0)

@@ -105,6 +105,7 @@ def _classes():
                 self.body_rcv = None
                 self.chunked = False
                 self.connection_close = True
+                self.expect_continue = False     # a client waiting for 100 Continue never sends it
                 self.refused = True
 
     class Channel(HTTPChannel):
@@ -179,8 +180,10 @@ def _classes():
     return Server, Parser
 
 
-def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, max_mb: float = 300):
-    """A waitress server for ``app`` on one address (``port`` 0: any free port)."""
+def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, max_mb: float = 300,
+                proxy: bool = False):
+    """A waitress server for ``app`` on one address (``port`` 0: any free port).  ``proxy``: behind
+    a reverse proxy on this computer (nginx), whose X-Forwarded-For names the client."""
     from waitress.adjustments import Adjustments
     from waitress.task import ThreadedTaskDispatcher
     Server, Parser = _classes()
@@ -188,7 +191,9 @@ def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, m
     adj = Adjustments(host=host, port=port, threads=threads, ident="qhsme",
                       connection_limit=CONNECTIONS, channel_timeout=IDLE, cleanup_interval=2,
                       asyncore_use_poll=True, max_request_body_size=int(max_mb * MB) + MB,
-                      trusted_proxy=None)
+                      **({"trusted_proxy": "127.0.0.1", "trusted_proxy_count": 1,
+                          "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+                          "clear_untrusted_proxy_headers": True} if proxy else {}))
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(threads)
     return Server(app, {}, dispatcher=dispatcher, adj=adj, sockinfo=adj.listen[0])
@@ -202,7 +207,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | 
     app = create_app(cfg)
     jobs = app.extensions["qhsme_jobs"]
     try:
-        server = make_server(app, host, port, threads=8, max_mb=cfg.max_mb)
+        server = make_server(app, host, port, threads=8, max_mb=cfg.max_mb, proxy=cfg.behind_proxy)
     except BaseException:
         jobs.close()
         raise
