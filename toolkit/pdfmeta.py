@@ -63,13 +63,21 @@ def make_pdfa(pdf: pikepdf.Pdf, title: str, lang: str = LANG) -> list[str]:
         Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
         OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
         Info=pikepdf.String("sRGB IEC61966-2.1"), DestOutputProfile=icc))]
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Interpolate") is not None:
-            del obj["/Interpolate"]
-        elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Annot:
-            obj.F = 4                      # printable, the only flags PDF/A allows on a link
-    drop_unembedded_unused(pdf)
-    missing = unembedded_fonts(pdf)
+    resources = []
+    for obj in pdf.objects:                # one pass: objects are many in a 300-page dossier
+        if isinstance(obj, pikepdf.Stream):
+            if "/Interpolate" in obj:
+                del obj["/Interpolate"]
+            if "/Resources" in obj:
+                resources.append((obj.Resources, obj))
+        elif isinstance(obj, pikepdf.Dictionary):
+            kind = obj.get("/Type")
+            if kind == pikepdf.Name.Annot:
+                obj.F = 4                  # printable, the only flags PDF/A allows on a link
+            elif kind == pikepdf.Name.Page and "/Resources" in obj:
+                resources.append((obj.Resources, None))
+    drop_unembedded_unused(pdf, resources)
+    missing = unembedded_fonts(pdf, resources)
     set_document_meta(pdf, title, lang, pdfa=not missing)
     return missing
 
@@ -98,34 +106,40 @@ def _resource_dicts(pdf: pikepdf.Pdf):
             yield obj.Resources, obj
 
 
-def drop_unembedded_unused(pdf: pikepdf.Pdf) -> int:
+def drop_unembedded_unused(pdf: pikepdf.Pdf, resources=None) -> int:
     """Remove font resources without a font program that the content using them never selects
     (``/Name ... Tf``), such as the ZapfDingbats a flattened check box leaves behind."""
     dropped = 0
-    for res, stream in _resource_dicts(pdf):
+    for res, stream in resources if resources is not None else _resource_dicts(pdf):
         if stream is None:
             continue
-        fonts = res.get("/Font")
-        if not isinstance(fonts, pikepdf.Dictionary):
+        bare = [(key, font) for key, font in _fonts_of(res)
+                if isinstance(font, pikepdf.Dictionary) and not embedded(font)]
+        if not bare:
             continue
         try:
             body = stream.read_bytes()
         except pikepdf.PdfError:
             continue
-        for key, font in list(fonts.items()):
-            if isinstance(font, pikepdf.Dictionary) and not embedded(font) \
-                    and (key.encode() + b" ") not in body and (key.encode() + b"\n") not in body:
-                del fonts[key]
+        for key, font in bare:
+            if (key.encode() + b" ") not in body and (key.encode() + b"\n") not in body:
+                del res.Font[key]
                 dropped += 1
     return dropped
 
 
-def unembedded_fonts(pdf: pikepdf.Pdf) -> list[str]:
-    """Base names of fonts used without their program (PDF/A wants every font embedded)."""
+def unembedded_fonts(pdf: pikepdf.Pdf, resources=None) -> list[str]:
+    """Base names of fonts used without their program (PDF/A wants every font embedded);
+    ``resources``: the (resource dictionary, owner) pairs, when known."""
     out = []
-    for res, _ in _resource_dicts(pdf):
+    seen = set()
+    for res, _ in resources if resources is not None else _resource_dicts(pdf):
         for _, font in _fonts_of(res):
-            if isinstance(font, pikepdf.Dictionary) and not embedded(font):
+            if not isinstance(font, pikepdf.Dictionary) or (font.is_indirect and font.objgen in seen):
+                continue
+            if font.is_indirect:
+                seen.add(font.objgen)
+            if not embedded(font):
                 name = str(font.get("/BaseFont", "?")).lstrip("/")
                 if name not in out:
                     out.append(name)

@@ -156,6 +156,8 @@ def _archival_problems(src: Source, item: Item) -> list[Problem]:
     """An attachment whose fonts are not embedded keeps the dossier from PDF/A-2b (the
     archive's electronic version): said, with what to do; the dossier is still bound."""
     from ..pdfmeta import unembedded_fonts
+    if src.from_image:
+        return []                           # a scan: an image, no fonts
     names = unembedded_fonts(src.pdf)
     if not names:
         return []

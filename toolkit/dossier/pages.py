@@ -32,6 +32,7 @@ class Source:
 
     path: Path
     pdf: pikepdf.Pdf
+    from_image: bool = False         # made from a scan here (img2pdf): no fonts in it
 
     @property
     def page_count(self) -> int:
@@ -49,7 +50,7 @@ def open_attachment(path: Path, item_label: str) -> Source:
         if head.startswith(b"%PDF"):
             return Source(path, _open_pdf(path, item_label))
         if suffix in IMAGE_SUFFIXES or head.startswith((b"\xff\xd8", b"\x89PNG", b"II*", b"MM\x00*")):
-            return Source(path, image_pdf(path, item_label))
+            return Source(path, image_pdf(path, item_label), from_image=True)
         if head.startswith(b"PK") and suffix == ".docx":
             return Source(path, pikepdf.open(io.BytesIO(docx_to_pdf(path, item_label))))
     except InputError:
