@@ -116,6 +116,33 @@ def test_annotations_are_printable_links_to_the_real_pages(sample):
         assert all(int(a.F) == 4 for a in links)
 
 
+def sample_with(tmp_path, item: int, path):
+    """The sample manifest with item ``item`` given as ``path``."""
+    doc = yaml.safe_load((SAMPLES / "dossier.yaml").read_text(encoding="utf-8"))
+    doc["data"] = str(SAMPLES / doc["data"])
+    for n, v in doc["items"].items():
+        entries = v if isinstance(v, list) else [v]
+        doc["items"][n] = [{**e, "file": str(SAMPLES / e["file"])} if isinstance(e, dict) else str(SAMPLES / e)
+                           for e in entries]
+    doc["items"][item] = [str(path)]
+    m = tmp_path / "m.yaml"
+    m.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return m
+
+
+def test_a_cmyk_scan_is_said_and_not_claimed(tmp_path):
+    """A CMYK JPEG (DeviceCMYK) does not fit the sRGB output intent."""
+    from PIL import Image
+    scan = tmp_path / "licence-cmyk.jpg"
+    Image.new("CMYK", (1240, 1754), (0, 10, 20, 0)).save(scan, quality=80)
+    result = bind(sample_with(tmp_path, 6, scan), tmp_path / "out", copies=1)
+    (p,) = result.problems
+    assert p.severity == WARNING and p.file == str(scan) and "CMYK" in p.message and "（六）" in p.message
+    with pikepdf.open(result.outputs[0]) as out:
+        assert out.open_metadata().get("pdfaid:part") is None
+        assert any("DeviceCMYK" in x for x in pdfa_problems(out))
+
+
 def test_an_attachment_without_embedded_fonts_is_said_and_not_claimed(tmp_path):
     """Helvetica used without its program cannot be mended by the binder: a 提示 naming the
     file and item, and the dossier does not claim to be PDF/A."""
@@ -127,16 +154,7 @@ def test_an_attachment_without_embedded_fonts_is_said_and_not_claimed(tmp_path):
     page.Contents = pdf.make_stream(b"BT /F1 24 Tf 60 700 Td (AUDIT) Tj ET")
     audit = tmp_path / "audit-helvetica.pdf"
     pdf.save(audit)
-    doc = yaml.safe_load((SAMPLES / "dossier.yaml").read_text(encoding="utf-8"))
-    doc["data"] = str(SAMPLES / doc["data"])
-    for n, v in doc["items"].items():
-        entries = v if isinstance(v, list) else [v]
-        doc["items"][n] = [{**e, "file": str(SAMPLES / e["file"])} if isinstance(e, dict) else str(SAMPLES / e)
-                           for e in entries]
-    doc["items"][7] = [str(audit)]
-    m = tmp_path / "m.yaml"
-    m.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    result = bind(m, tmp_path / "out", copies=1)
+    result = bind(sample_with(tmp_path, 7, audit), tmp_path / "out", copies=1)
     (p,) = result.problems
     assert p.severity == WARNING and p.file == str(audit) and "Helvetica" in p.message
     assert "（七）上一年度服务收支情况的专项审计报告" in p.message

@@ -55,8 +55,9 @@ def srgb_profile() -> bytes:
 
 def make_pdfa(pdf: pikepdf.Pdf, title: str, lang: str = LANG) -> list[str]:
     """Make ``pdf`` (the dossier) PDF/A-2b as far as it is in our hands; see ``pdfa_problems``.
-    A font used without its program (an attachment's) cannot be mended here: then the file is
-    not claimed to be PDF/A, and the fonts' names are returned."""
+    A font used without its program, or a CMYK image against the sRGB intent (an attachment's),
+    cannot be mended here: then the file is not claimed to be PDF/A, and what is in the way is
+    returned (font names, "DeviceCMYK")."""
     icc = pdf.make_stream(srgb_profile())
     icc.N = 3
     pdf.Root.OutputIntents = [pdf.make_indirect(pikepdf.Dictionary(
@@ -64,10 +65,12 @@ def make_pdfa(pdf: pikepdf.Pdf, title: str, lang: str = LANG) -> list[str]:
         OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
         Info=pikepdf.String("sRGB IEC61966-2.1"), DestOutputProfile=icc))]
     resources = []
+    cmyk = False
     for obj in pdf.objects:                # one pass: objects are many in a 300-page dossier
         if isinstance(obj, pikepdf.Stream):
             if "/Interpolate" in obj:
                 del obj["/Interpolate"]
+            cmyk = cmyk or obj.get("/ColorSpace") == pikepdf.Name.DeviceCMYK
             if "/Resources" in obj:
                 resources.append((obj.Resources, obj))
         elif isinstance(obj, pikepdf.Dictionary):
@@ -77,7 +80,7 @@ def make_pdfa(pdf: pikepdf.Pdf, title: str, lang: str = LANG) -> list[str]:
             elif kind == pikepdf.Name.Page and "/Resources" in obj:
                 resources.append((obj.Resources, None))
     drop_unembedded_unused(pdf, resources)
-    missing = unembedded_fonts(pdf, resources)
+    missing = unembedded_fonts(pdf, resources) + (["DeviceCMYK"] if cmyk else [])
     set_document_meta(pdf, title, lang, pdfa=not missing)
     return missing
 
@@ -126,6 +129,11 @@ def drop_unembedded_unused(pdf: pikepdf.Pdf, resources=None) -> int:
                 del res.Font[key]
                 dropped += 1
     return dropped
+
+
+def cmyk_images(pdf: pikepdf.Pdf) -> bool:
+    return any(isinstance(o, pikepdf.Stream) and o.get("/ColorSpace") == pikepdf.Name.DeviceCMYK
+               for o in pdf.objects)
 
 
 def unembedded_fonts(pdf: pikepdf.Pdf, resources=None) -> list[str]:
@@ -182,6 +190,8 @@ def pdfa_problems(pdf: pikepdf.Pdf) -> list[str]:
             out.append(f"annotation {obj.objgen} not printable")
     for name in unembedded_fonts(pdf):
         out.append(f"font {name} not embedded")
+    if cmyk_images(pdf):
+        out.append("a DeviceCMYK image with an RGB output intent")
     for key in ("/JavaScript", "/EmbeddedFiles"):
         if "/Names" in pdf.Root and key in pdf.Root.Names:
             out.append(f"{key} present")

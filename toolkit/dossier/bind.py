@@ -155,15 +155,18 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
 def _archival_problems(src: Source, item: Item) -> list[Problem]:
     """An attachment whose fonts are not embedded keeps the dossier from PDF/A-2b (the
     archive's electronic version): said, with what to do; the dossier is still bound."""
-    from ..pdfmeta import unembedded_fonts
-    if src.from_image:
-        return []                           # a scan: an image, no fonts
-    names = unembedded_fonts(src.pdf)
-    if not names:
-        return []
-    return [Problem(f"{item.label} 的PDF未嵌入字体（{'、'.join(names[:5])}），装订本不能标记为PDF/A-2b存档格式",
-                    fix="请在导出PDF时选择“嵌入字体”或“符合PDF/A”后重新提供该文件",
-                    severity=WARNING, file=str(src.path))]
+    from ..pdfmeta import cmyk_images, unembedded_fonts
+    out = []
+    if cmyk_images(src.pdf):
+        out.append(Problem(f"{item.label} 的文件含CMYK（印刷色）图像，装订本不能标记为PDF/A-2b存档格式",
+                           fix="请将扫描件另存为RGB或灰度（如在图片软件中转换颜色模式）后重新提供",
+                           severity=WARNING, file=str(src.path)))
+    names = [] if src.from_image else unembedded_fonts(src.pdf)     # a scan: an image, no fonts
+    if names:
+        out.append(Problem(f"{item.label} 的PDF未嵌入字体（{'、'.join(names[:5])}），装订本不能标记为PDF/A-2b存档格式",
+                           fix="请在导出PDF时选择“嵌入字体”或“符合PDF/A”后重新提供该文件",
+                           severity=WARNING, file=str(src.path)))
+    return out
 
 
 def _annex_source(item: Item, data: dict, base_dir: Path) -> Source:
