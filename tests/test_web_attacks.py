@@ -320,3 +320,38 @@ def test_behind_a_proxy_wrong_tokens_count_per_forwarded_client(tmp_path):
         assert status == 302                  # another person behind the same proxy is not locked out
     finally:
         live.close()
+
+
+def test_five_concurrent_hundred_file_batches_finish_within_bounded_memory(tmp_path):
+    import resource
+    live = Live({"workspace": tmp_path, "ttl": 600, "workers": 2})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    done = []
+
+    def one(k):
+        _upload(live.port, n=100)
+        done.append(k)
+    try:
+        threads = [threading.Thread(target=one, args=(k,)) for k in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert sorted(done) == list(range(5))
+        jobs = live.app.extensions["qhsme_jobs"]
+        end = time.monotonic() + 120
+        while any(j.running for j in jobs.all()) and time.monotonic() < end:
+            time.sleep(0.5)
+        assert len(jobs.all()) == 5 and all(j.finished_ok for j in jobs.all())
+        assert all(len(j.result["applications"]) == 1 and j.result["files"] == 100 for j in jobs.all())
+        grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+        print(f"\n5 x 100 files (25 MB uploaded): peak grew by {grew:.0f} MB")
+        assert grew < 300
+    finally:
+        live.close()
+
+
+def test_session_cookie_is_httponly_and_samesite(guarded):
+    _, headers, _ = guarded.get("/login")
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from toolkit.web import create_app
 
-from web_support import SAMPLES, csrf, download, filled_annexes, wait_done
+from web_support import csrf, download, filled_annexes, wait_done
 
 LEAKS = re.compile(r"qhsme-web-|/unzipped/|zip0\d{3}|/in/0\d{4}|Error\b|Exception\b|BadZipFile|annex\d\.[a-z_]+")
 

@@ -384,7 +384,8 @@ def _bind(job, data: dict, item_uploads: dict[int, list[Upload]], options: dict,
         bound = bind(mpath, dossier, copies=2, duplex=bool(options.get("duplex")), draft=bool(missing),
                      package=bool(options.get("package")))
     except QhsmeError as e:
-        result["bind_error"] = user_text(e.message, job.dir, {str(u.path): u.shown for ups in item_uploads.values() for u in ups})
+        shown = {str(u.path): u.shown for ups in item_uploads.values() for u in ups}
+        result["bind_error"] = user_text(e.message, job.dir, shown)
         found = list(getattr(e, "problems", []))
         for p in found:
             p.file = "申报数据"
