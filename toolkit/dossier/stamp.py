@@ -45,7 +45,6 @@ class StampFont:
 
 @lru_cache(maxsize=2)
 def _subset(path: str, stamp: tuple) -> StampFont:
-    from fontTools import subset
     from fontTools.ttLib import TTFont
     with TTFont(path, lazy=True) as font:
         return _subset_of(font)
