@@ -185,13 +185,42 @@ def dossier(manifest, out, copies, duplex, draft, package):
     click.echo(f"共 {result.page_count} 页。")
 
 
+class _BatchBar:
+    """A progress bar (tqdm) on stderr over a batch's files, when stderr is a terminal;
+    nothing otherwise (logs, pipes).  QHSME_PROGRESS=1 shows it anyway, 0 never."""
+
+    def __init__(self):
+        import os
+        force = os.environ.get("QHSME_PROGRESS", "")
+        self.show = force == "1" or force != "0" and sys.stderr.isatty()
+        self.delay = 0 if force == "1" else 0.5          # short batches stay quiet, as pip's bar
+        self.bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc="解析中", unit="个文件", file=sys.stderr, delay=self.delay,
+                            dynamic_ncols=True, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出：.json/.yaml（申报数据文件，可直接用于 fill、check）、.xlsx 或 .csv。")
 @click.option("--batch", "batch", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="批量：此文件夹中每个子文件夹或 .zip 为一家单位的材料。")
-@click.option("--jobs", type=int, default=None, help="并行进程数（默认：全部CPU核）。")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
+              help="并行进程数（默认：全部CPU核；按可用内存限制，识别扫描件每个进程约需600 MB）。")
 def parse(paths, out, batch, jobs):
     """解析交回的表格（PDF、Word；附件3–6也可为Excel），还原为申报数据。
 
@@ -205,12 +234,11 @@ def parse(paths, out, batch, jobs):
     if not batch and not paths:
         raise click.UsageError("请给出要解析的文件，或用 --batch 指定文件夹")
     if batch:
-        from .parse.batch import find_applications, parse_batch
-        total = len(find_applications(batch))
-        apps, problems = [], []
-        with click.progressbar(length=total, label="解析中", file=sys.stderr,
-                               show_pos=True) as bar:
-            for app in parse_batch(batch, progress=lambda a: bar.update(1), jobs=jobs):
+        from .parse.batch import parse_batch
+        apps, problems, total = [], [], 0
+        with _BatchBar() as bar:
+            for app in parse_batch(batch, jobs=jobs, on_unit=bar.update):
+                total += 1
                 if app.data:
                     apps.append((app.id, app.data))
                 problems += app.problems

@@ -4,14 +4,21 @@ Loose files directly in the folder are each taken as an application of their
 own.  Zips are opened with limits (member count, total and per-member size,
 compression ratio) and their member names are never used as paths on disk.
 One bad file or zip never stops the batch: its problem is listed and the
-rest goes on.  Large batches use every core.
+rest goes on.
+
+Large batches use every core (``parse_batch``, ``jobs``): the units of work are files, not
+applications (a zip is one unit), started costliest first (a scan is OCR: seconds a page),
+so one scanned application does not hold up the rest; workers are capped by the memory
+available (OCR peaks near 600 MB a process).  Results are the same with any number of
+workers, and come in the order of ``find_applications``.
 """
 from __future__ import annotations
 
 import os
+import threading
 import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +30,11 @@ MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 60 * 1024 * 1024
 MAX_TOTAL_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 200                     # uncompressed / compressed, per member
-PARALLEL_FROM = 8                   # applications; below this one process is quicker
+PARALLEL_FROM = 8                   # files; below this one process is quicker (unless scans)
+SCANS = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+MB = 1024 * 1024
+WORKER_MB = 300                     # a worker reading PDF/Word/Excel, peak
+OCR_WORKER_MB = 650                 # a worker reading scans (rapidocr + onnxruntime), peak
 
 
 @dataclass
@@ -211,24 +222,220 @@ def _copy_limited(src, out, limit: int) -> int | None:
         out.write(chunk)
 
 
-def _worker(args):
-    return parse_application(*args)
+@dataclass
+class _Unit:
+    """One piece of work: a file of an application (``part`` its index), or a whole zip."""
+    app: int
+    part: int | None
+    path: Path
+    cost: float = 1.0
+    name: str = ""          # a zip's application id
 
 
-def parse_batch(root, progress=None, jobs: int | None = None):
-    """Yield each Application as it is done (order of ``find_applications``)."""
+def _read_unit(path: Path) -> list:
+    """A file as parsed files (``parse_files``); never raises."""
+    from . import parse_files
+    from .values import ParsedFile
+    try:
+        return parse_files(path)
+    except Exception as e:  # noqa: BLE001 - the batch must go on
+        pf = ParsedFile(file=str(path))
+        pf.problem(f"处理时出错：{type(e).__name__}: {str(e)[:200]}", fix="请把此文件发给维护人员")
+        return [pf]
+
+
+def _run_unit(unit: _Unit):
+    if unit.part is None:
+        return parse_application(unit.name, unit.path)
+    return _read_unit(unit.path)
+
+
+def estimated_cost(path: Path) -> float:
+    """Rough seconds to read ``path``: scans (images, PDFs of images) are OCR, the rest is
+    quick.  Only the order of work depends on it, never a result."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0.0
+    suffix = path.suffix.lower()
+    if suffix in SCANS:
+        return 20 + size / 100_000
+    if suffix == ".pdf" and _looks_scanned(path):
+        return 20 + size / 50_000
+    if suffix in (".doc", ".wps", ".odt", ".rtf", ".xml", ".xls", ".et", ".ods"):
+        return 5                                        # LibreOffice converts it first
+    if suffix == ".zip":
+        return _zip_cost(path)
+    return 0.5 + size / 500_000
+
+
+def _looks_scanned(path: Path) -> bool:
+    """A PDF with images and no font in its first megabytes: pages that are pictures."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4 * MB)
+    except OSError:
+        return False
+    return b"/Image" in head and b"/Font" not in head
+
+
+def _zip_cost(path: Path) -> float:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()[:MAX_MEMBERS]
+    except (zipfile.BadZipFile, OSError):
+        return 0.1
+    cost = 0.5
+    for info in infos:
+        s = Path(info.filename).suffix.lower()
+        cost += (20 + info.file_size / 100_000) if s in SCANS else 0.5 + info.file_size / 300_000
+    return cost
+
+
+def _plan(apps: list[tuple[str, Path]]) -> tuple[list[list[Path] | None], list[_Unit]]:
+    """Each application's files (None for a zip) and the units of work."""
+    files_of: list[list[Path] | None] = []
+    units: list[_Unit] = []
+    for k, (app_id, path) in enumerate(apps):
+        if path.is_file() and path.suffix.lower() == ".zip":
+            files_of.append(None)
+            units.append(_Unit(k, None, path, estimated_cost(path), app_id))
+            continue
+        files = expand([path])
+        files_of.append(files)
+        units += [_Unit(k, n, f, estimated_cost(f)) for n, f in enumerate(files)]
+    return files_of, units
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux MemAvailable, else free pages), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def worker_count(jobs: int | None, units: list[_Unit], memory: int | None = None) -> int:
+    """Processes to use: ``jobs`` (default every core), no more than the units, and no more
+    than the available memory holds at a worker's peak (more for scans)."""
+    n = jobs or os.cpu_count() or 1
+    n = min(n, max(1, len(units)))
+    memory = available_memory() if memory is None else memory
+    if memory:
+        scans = any(u.cost >= 20 for u in units)
+        per = (OCR_WORKER_MB if scans else WORKER_MB) * MB
+        n = min(n, max(1, (memory - 200 * MB) // per))
+    return max(1, int(n))
+
+
+def parse_batch(root, progress=None, jobs: int | None = None, on_unit=None):
+    """Yield each Application (order of ``find_applications``).  ``progress(app)`` is called
+    as each application is done; ``on_unit(done, total)`` once before any work (0, total)
+    and after each unit (file, or zip) of work."""
     root = Path(root)
     apps = find_applications(root)
-    jobs = jobs or os.cpu_count() or 1
-    if len(apps) >= PARALLEL_FROM and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for app in pool.map(_worker, apps, chunksize=4):
-                if progress:
-                    progress(app)
-                yield app
-    else:
-        for a in apps:
-            app = parse_application(*a)
+    files_of, units = _plan(apps)
+    total = len(units)
+    if on_unit:
+        on_unit(0, total)
+    workers = worker_count(jobs, units)
+    scans = any(u.cost >= 20 for u in units)
+    parallel = workers > 1 and (total >= PARALLEL_FROM or scans and total >= 2)
+    left = [0] * len(apps)
+    for u in units:
+        left[u.app] += 1
+    got: list[dict] = [{} for _ in apps]
+    done_apps: dict[int, Application] = {}
+    nxt = 0
+    done = 0
+
+    def finished(u: _Unit, result) -> None:
+        nonlocal done
+        done += 1
+        got[u.app][u.part] = result
+        left[u.app] -= 1
+        if left[u.app] == 0:
+            done_apps[u.app] = app = _assemble(apps[u.app], files_of[u.app], got[u.app])
+            got[u.app] = {}
             if progress:
                 progress(app)
-            yield app
+        if on_unit:
+            on_unit(done, total)
+
+    for k, n in enumerate(left):          # applications with nothing in them
+        if n == 0:
+            done_apps[k] = app = _assemble(apps[k], files_of[k], {})
+            if progress:
+                progress(app)
+
+    if parallel:
+        order = sorted(units, key=lambda u: -u.cost)          # costliest first: no long tail
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            futures = {pool.submit(_run_unit, u): u for u in order}
+            for fut in as_completed(futures):
+                u = futures[fut]
+                finished(u, _result(fut, u))
+                while nxt in done_apps:
+                    yield done_apps.pop(nxt)
+                    nxt += 1
+    else:
+        for u in units:
+            finished(u, _run_unit(u))
+            while nxt in done_apps:
+                yield done_apps.pop(nxt)
+                nxt += 1
+    while nxt in done_apps:
+        yield done_apps.pop(nxt)
+        nxt += 1
+
+
+def _context():
+    """fork when this process runs no other thread (quick: workers share what is imported),
+    else forkserver (forking a threaded process can deadlock)."""
+    import multiprocessing
+    if threading.active_count() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return None
+
+
+def _result(fut, u: _Unit):
+    """A unit's result; a worker that died (out of memory, a crash) is said on its file."""
+    from .values import ParsedFile
+    try:
+        return fut.result()
+    except Exception as e:  # noqa: BLE001 - BrokenProcessPool and the like: the batch goes on
+        msg = f"处理此文件的进程意外退出（{type(e).__name__}，可能内存不足）"
+        fix = "请用 qhsme parse --batch … --jobs 1 重新解析，或单独解析此文件"
+        if u.part is None:
+            return Application(u.name, problems=[Problem(msg, file=str(u.path), fix=fix)])
+        pf = ParsedFile(file=str(u.path))
+        pf.problem(msg, fix=fix)
+        return [pf]
+
+
+def _assemble(app_entry: tuple[str, Path], files: list[Path] | None, parts: dict) -> Application:
+    """An application from its units' results, as ``parse_application`` reads it."""
+    app_id, path = app_entry
+    if files is None:                                   # a zip: read whole by one worker
+        return parts[None]
+    app = Application(app_id)
+    try:
+        from . import ParseResult, collect
+        from .dossier import package_notes
+        parsed = [pf for n in range(len(files)) for pf in parts[n]]
+        validated, sources, kept = collect(parsed + package_notes(files))
+        _collect(app, ParseResult(validated, sources, kept), len(files))
+        app.problems += package_problems(path)
+    except Exception as e:  # noqa: BLE001 - the batch must go on
+        app.problems.append(Problem(f"处理时出错：{type(e).__name__}: {str(e)[:200]}", file=str(path),
+                                    fix="请把此文件发给维护人员"))
+    if app.files == 0 and not app.problems:
+        app.problems.append(Problem("没有找到可解析的表格文件（.pdf/.docx）", file=str(path)))
+    return app
