@@ -255,3 +255,14 @@ def test_wrong_logins_do_not_sleep(tmp_path):
     assert time.perf_counter() - t0 < 1
     assert codes[:4] == [403] * 4 and codes[-1] == 429
     app.extensions["qhsme_jobs"].close()
+
+
+def test_a_wrong_token_link_leads_to_the_login_without_the_token(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+    app = create_app({"workspace": tmp_path, "token": "t"})
+    c = app.test_client()
+    r = c.get("/batch?token=wrong&x=1")
+    assert r.status_code == 302
+    nxt = parse_qs(urlsplit(r.headers["Location"]).query)["next"][0]
+    assert nxt == "/batch?x=1"
+    app.extensions["qhsme_jobs"].close()

@@ -144,7 +144,9 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
                     return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
                 throttle.failed(_client())
             if not session.get("auth") and request.endpoint not in ("login", "logout"):
-                return redirect(url_for("login", next=guard.safe_next(request.full_path.rstrip("?"))))
+                from urllib.parse import urlencode
+                rest = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
+                return redirect(url_for("login", next=guard.safe_next(request.path + ("?" + rest if rest else ""))))
         if request.method == "POST":
             sent = request.form.get("csrf", "")
             if not hmac.compare_digest(sent.encode(), _csrf().encode()):
