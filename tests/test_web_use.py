@@ -266,3 +266,14 @@ def test_a_wrong_token_link_leads_to_the_login_without_the_token(tmp_path):
     nxt = parse_qs(urlsplit(r.headers["Location"]).query)["next"][0]
     assert nxt == "/batch?x=1"
     app.extensions["qhsme_jobs"].close()
+
+
+def test_messages_are_rewritten_for_people():
+    from toolkit.web.text import path_label, user_text
+    stored = "/tmp/qhsme-web-abc/job/unzipped/zip0003/0001.pdf"
+    said = user_text(f"{stored}（第3页）无法读取（pikepdf._core.PdfError）；见 annex1.unit_nature、annex2.photos",
+                     None, {stored: "海东.zip/附件1.pdf"})
+    assert said == "海东.zip/附件1.pdf（第3页）无法读取（PDF 文件已损坏）；见 附件1 单位性质、附件2 实景照片"
+    assert user_text("/tmp/qhsme-web-x/j/in/00002.pdf 太大（MemoryError）") == "上传的文件 太大（内存不足，文件太大或太复杂）"
+    assert path_label("annex3.staff[4].education").startswith("附件3 ") and "第4行" in path_label("annex3.staff[4].education")
+    assert path_label("annex9.x") == "" and user_text("annex1.no_such_field") == "annex1.no_such_field"

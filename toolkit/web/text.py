@@ -30,8 +30,15 @@ def user_text(text: str | None, root: Path | str | None = None, names: dict[str,
         base = re.escape(str(root).rstrip("/"))
         text = re.sub(base + r"/" + _END, lambda m: _shown(m.group(0), names), text)
     text = _TEMP.sub(lambda m: _shown(m.group(0), names), text)
-    text = _EXC.sub(lambda m: _EXC_WORDS.get(m.group(1), "程序内部错误"), text)
+    if _EXC.search(text):
+        text = _EXC.sub(lambda m: _EXC_WORDS.get(m.group(1), "程序内部错误"), text)
+        # “PDF文件已损坏，无法读取（PDF 文件已损坏）”: a bracket saying again what was said goes
+        text = re.sub(r"（([^（）]+)）", lambda m: "" if _said(m.group(1), text[:m.start()]) else m.group(0), text)
     return _PATH.sub(lambda m: path_label(m.group(0)) or m.group(0), text)
+
+
+def _said(phrase: str, before: str) -> bool:
+    return phrase.replace(" ", "") in before.replace(" ", "")
 
 
 def _shown(path: str, names: dict[str, str]) -> str:
