@@ -86,13 +86,19 @@ def image_pdf(path: Path, item_label: str) -> pikepdf.Pdf:
     with Image.open(path) as im:
         frames = getattr(im, "n_frames", 1)
         w, h = im.size
-        exif_turn = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        orientation = im.getexif().get(0x0112, 1)
+        exif_turn = orientation in (5, 6, 7, 8)
+        plain_jpeg = (im.format == "JPEG" and im.mode in ("L", "RGB") and orientation in (0, 1)
+                      and "icc_profile" not in im.info and "adobe" not in im.info)
+        grey = im.mode == "L"
     if exif_turn:
         w, h = h, w
     # printed size: fitted into A4's content area, turned when landscape
     long_px, short_px = max(w, h), min(w, h)
     fit_in = min(A4[1] * 0.88 / long_px, A4[0] * 0.86 / short_px)     # points per pixel
     dpi = 72 / fit_in
+    if dpi <= MAX_DPI * 1.05 and plain_jpeg:
+        return _jpeg_pdf(path.read_bytes(), w, h, "/DeviceGray" if grey else "/DeviceRGB")
     if dpi <= MAX_DPI * 1.05 and frames == 1 and _img2pdf_can_embed(path):
         data = img2pdf.convert(str(path), rotation=img2pdf.Rotation.ifvalid)
         return pikepdf.open(io.BytesIO(data))
@@ -117,6 +123,20 @@ def image_pdf(path: Path, item_label: str) -> pikepdf.Pdf:
     dpi_used = min(dpi, MAX_DPI)
     data = img2pdf.convert(out, layout_fun=img2pdf.default_layout_fun, dpi=round(dpi_used))
     return pikepdf.open(io.BytesIO(data))
+
+
+def _jpeg_pdf(data: bytes, w: int, h: int, colour: str) -> pikepdf.Pdf:
+    """A plain JPEG (grey or RGB, upright, no profile) as it is, on a page of its pixel size:
+    what img2pdf makes of it, without writing and reading back a PDF per scan."""
+    pdf = pikepdf.new()
+    image = pdf.make_stream(data)
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height, image.BitsPerComponent = w, h, 8
+    image.ColorSpace, image.Filter = pikepdf.Name(colour), pikepdf.Name.DCTDecode
+    page = pdf.add_blank_page(page_size=(w, h))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(f"q {w} 0 0 {h} 0 0 cm /Im0 Do Q".encode("ascii"))
+    return pdf
 
 
 def _img2pdf_can_embed(path: Path) -> bool:
