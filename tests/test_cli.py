@@ -83,6 +83,7 @@ def test_demo_runs_on_the_bundled_sample(tmp_path):
     assert res.exit_code == 0, res.output
     data = json.loads((tmp_path / "demo" / "application.json").read_text(encoding="utf-8"))
     assert data["annex1"]["city"] == "西宁市"
+    assert "从扫描件识别回数据" in res.output or "扫描件：未识别" in res.output     # with or without OCR
 
 
 def test_demo_refuses_a_bad_sample_without_writing_data(tmp_path):

@@ -48,6 +48,7 @@ def test_installed_cli_works_from_another_directory(installed):
     res = subprocess.run([str(qhsme), "demo", "--out", "x"], cwd=work, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert (work / "x" / "application.json").exists()
+    assert "从扫描件识别回数据" in res.stdout or "扫描件：未识别" in res.stdout   # the ocr extra or its absence
     where = subprocess.run([str(py), "-c", "import toolkit; print(toolkit.__file__)"], cwd=work,
                            capture_output=True, text=True).stdout
     assert str(ROOT) not in where and "site-packages" in where
