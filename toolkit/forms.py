@@ -3,7 +3,9 @@
 The DOCX side is ``toolkit.docxform``, the PDF side ``toolkit.pdfform``, the Excel
 versions of the table annexes 3-6 ``toolkit.xlsxform``; this
 module only chooses which to call and moves the finished files into place
-together, so a failure leaves no half-written set behind.
+together, so a failure leaves no half-written set behind.  It also says how many
+rows a blank's tables get (``blank_rows``: ``DOWNLOAD_ROWS`` over the model's printed
+rows, ``--rows ID=N``, ``--like DATA``), for all three formats.
 """
 from __future__ import annotations
 
