@@ -180,6 +180,8 @@ def dossier(manifest, out, copies, duplex, draft, package):
     result = bind(manifest, out, copies=copies, duplex=duplex, draft=draft, package=package)
     for item in result.missing:
         click.echo(f"[草稿] 缺少：{item.label}（已插入占位页）")
+    for p in result.problems:            # e.g. an attachment that keeps the dossier from PDF/A-2b
+        click.echo(str(p))
     for p in result.outputs:
         click.echo(f"已写入 {p}")
     click.echo(f"共 {result.page_count} 页。")
