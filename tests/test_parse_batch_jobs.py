@@ -161,5 +161,25 @@ def test_the_command_shows_a_bar_on_a_terminal(mixed, tmp_path, monkeypatch):
     monkeypatch.setenv("QHSME_PROGRESS", "1")            # as if stderr were a terminal
     r = CliRunner().invoke(main, ["parse", "--batch", str(mixed), "--out", str(tmp_path / "b.json"),
                                   "--jobs", "1"])
-    assert "解析中" in r.stderr and "7/7" in r.stderr, r.stderr
+    assert "解析中" in r.stderr and "0/7 [" in r.stderr, r.stderr      # a bar over the 7 files
     assert "解析中" not in r.stdout
+
+
+def test_read_files_keeps_the_order_given_on_two_workers(mixed, monkeypatch):
+    files = sorted((mixed / "甲").iterdir()) + sorted((mixed / "丁").iterdir())
+    one = batch.read_files(files, jobs=1)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(batch, "available_memory", lambda: 24 * GB)
+    ticks = []
+    two = batch.read_files(files, jobs=2, on_file=lambda d, t: ticks.append((d, t)))
+    assert [[(pf.file, pf.annex, len(pf.values)) for pf in r] for r in two] == \
+        [[(pf.file, pf.annex, len(pf.values)) for pf in r] for r in one]
+    assert [r[0].annex for r in one] == ["annex1", "annex3", "annex4", None, "annex4"]
+    assert ticks[-1] == (5, 5)
+
+
+def test_each_worker_gets_its_share_of_the_cores_for_ocr(monkeypatch):
+    from toolkit.parse.scan import ocr
+    monkeypatch.setattr(ocr, "THREADS", 2)
+    batch._init_worker(1)
+    assert ocr.THREADS == 1

@@ -345,9 +345,7 @@ def parse_batch(root, progress=None, jobs: int | None = None, on_unit=None):
     total = len(units)
     if on_unit:
         on_unit(0, total)
-    workers = worker_count(jobs, units)
-    scans = any(u.cost >= 20 for u in units)
-    parallel = workers > 1 and (total >= PARALLEL_FROM or scans and total >= 2)
+    workers, parallel = _workers(jobs, units)
     left = [0] * len(apps)
     for u in units:
         left[u.app] += 1
@@ -375,25 +373,62 @@ def parse_batch(root, progress=None, jobs: int | None = None, on_unit=None):
             if progress:
                 progress(app)
 
-    if parallel:
-        order = sorted(units, key=lambda u: -u.cost)          # costliest first: no long tail
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            futures = {pool.submit(_run_unit, u): u for u in order}
-            for fut in as_completed(futures):
-                u = futures[fut]
-                finished(u, _result(fut, u))
-                while nxt in done_apps:
-                    yield done_apps.pop(nxt)
-                    nxt += 1
-    else:
-        for u in units:
-            finished(u, _run_unit(u))
-            while nxt in done_apps:
-                yield done_apps.pop(nxt)
-                nxt += 1
+    for u, result in _execute(units, workers, parallel):
+        finished(u, result)
+        while nxt in done_apps:
+            yield done_apps.pop(nxt)
+            nxt += 1
     while nxt in done_apps:
         yield done_apps.pop(nxt)
         nxt += 1
+
+
+def _workers(jobs: int | None, units: list[_Unit]) -> tuple[int, bool]:
+    """(processes, whether to start them): a few quick files are read quicker here."""
+    workers = worker_count(jobs, units)
+    scans = any(u.cost >= 20 for u in units)
+    return workers, workers > 1 and (len(units) >= PARALLEL_FROM or scans and len(units) >= 2)
+
+
+def _execute(units: list[_Unit], workers: int, parallel: bool):
+    """(unit, result) of each unit as it is done: in this process in order, or on ``workers``
+    processes costliest first (no long tail), each OCR engine given its share of the cores."""
+    if not parallel:
+        for u in units:
+            yield u, _run_unit(u)
+        return
+    order = sorted(units, key=lambda u: -u.cost)
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+                             initargs=(threads,)) as pool:
+        futures = {pool.submit(_run_unit, u): u for u in order}
+        for fut in as_completed(futures):
+            u = futures[fut]
+            yield u, _result(fut, u)
+
+
+def _init_worker(threads: int) -> None:
+    """A worker's OCR engine uses its share of the cores, not all of them (oversubscribed
+    threads on every worker are slower than one each)."""
+    try:
+        from .scan import ocr
+    except ImportError:                 # pragma: no cover - numpy missing: no scans anyway
+        return
+    ocr.THREADS = min(ocr.THREADS, threads)
+
+
+def read_files(paths, jobs: int | None = None, on_file=None) -> list[list]:
+    """Each file's parsed files (``parse_files``), in the order given, read on every core
+    as ``parse_batch`` reads them; ``on_file(done, total)`` after each.  For callers that
+    group files themselves (the web page's uploads)."""
+    units = [_Unit(0, n, Path(p), estimated_cost(Path(p))) for n, p in enumerate(paths)]
+    workers, parallel = _workers(jobs, units)
+    out: list = [None] * len(units)
+    for done, (u, result) in enumerate(_execute(units, workers, parallel), 1):
+        out[u.part] = result
+        if on_file:
+            on_file(done, len(units))
+    return out
 
 
 def _context():
