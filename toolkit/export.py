@@ -125,6 +125,7 @@ def workbook(apps: list[tuple[str, dict]], problems: list[Problem] = ()) -> Work
         for c in ws[1]:
             c.font, c.alignment = bold, Alignment(wrap_text=True, vertical="center")
         ws.freeze_panes = "B2"
+    _ocr_sheet(wb, apps, bold)
     ws = wb.create_sheet("问题清单")
     ws.append(list(ISSUE_COLUMNS))
     for r in issue_rows(list(problems)):
@@ -134,6 +135,69 @@ def workbook(apps: list[tuple[str, dict]], problems: list[Problem] = ()) -> Work
     for col, w in zip("ABCDEFGHI", (30, 8, 6, 22, 22, 50, 40, 8, 36)):
         ws.column_dimensions[col].width = w
     return wb
+
+
+OCR_COLUMNS = (APP_ID, "位置", "栏目", "识别的值", "识别置信度", "请核对", "来源")
+
+
+def ocr_rows(apps: list[tuple[str, dict]]) -> list[list]:
+    """One row per value read from a scan (the parse output's ``ocr`` map): clerks filter the
+    请核对 column for what to compare with the paper."""
+    from .parse.scan.read import LOW_CONF
+    rows = []
+    for aid, d in apps:
+        for path, m in sorted((d.get("ocr") or {}).items()):
+            conf = m.get("confidence")
+            rows.append([aid, path, _label_of(path), _value_at(d, path), conf,
+                         "是" if conf is None or conf < LOW_CONF else "", m.get("source", "")])
+    return rows
+
+
+def _label_of(path: str) -> str:
+    """The printed label of a data path: "annex1.applicant", "annex3.staff[2].phone" (rows
+    counted from 1, as in the sources map)."""
+    from .model import BY_ID
+    m = re.match(r"^(\w+)\.(\w+)(?:\[(\d+)\]\.(\w+))?$", path)
+    if not m or m.group(1) not in BY_ID:
+        return ""
+    block = BY_ID[m.group(1)]
+    try:
+        if m.group(4):
+            t = block[m.group(2)]
+            return f"{t.label}第{int(m.group(3))}行 {t.column_label(m.group(4))}"
+        return block[m.group(2)].label
+    except (KeyError, AttributeError, TypeError):
+        return ""
+
+
+def _value_at(d: dict, path: str):
+    m = re.match(r"^(\w+)\.(\w+)(?:\[(\d+)\]\.(\w+))?$", path)
+    if not m:
+        return None
+    v = (d.get(m.group(1)) or {}).get(m.group(2))
+    if m.group(4):
+        rows = v if isinstance(v, list) else []
+        k = int(m.group(3)) - 1                      # the sources map counts rows from 1
+        v = rows[k].get(m.group(4)) if 0 <= k < len(rows) and isinstance(rows[k], dict) else None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return None if v is None else str(v)
+
+
+def _ocr_sheet(wb, apps, bold) -> None:
+    rows = ocr_rows(apps)
+    if not rows:
+        return
+    ws = wb.create_sheet("识别结果")
+    ws.append(list(OCR_COLUMNS))
+    for r in rows:
+        ws.append(r)
+    for c in ws[1]:
+        c.font = bold
+    for col, w in zip("ABCDEFG", (14, 30, 30, 40, 10, 8, 50)):
+        ws.column_dimensions[col].width = w
+    ws.auto_filter.ref = f"A1:G{len(rows) + 1}"
+    ws.freeze_panes = "A2"
 
 
 def xlsx_bytes(apps, problems=()) -> bytes:

@@ -14,8 +14,8 @@ from ..errors import InputError
 from ..problems import Problem
 from ..validate import Validated
 from .assemble import assemble
-from .sniff import CONVERTIBLE, DOCX, PDF, SPREADSHEETS, XLSX, ZIP, sniff
-from .values import ParsedFile, Value
+from .sniff import CONVERTIBLE, DOCX, IMAGE, PDF, SPREADSHEETS, XLSX, ZIP, sniff
+from .values import ParsedFile, Value, ocr_marks
 
 __all__ = ["parse_file", "parse_files", "parse_paths", "ParsedFile", "Value", "ParseResult"]
 
@@ -34,6 +34,9 @@ class ParseResult:
         d = dict(self.validated.data)
         if self.sources:
             d["sources"] = dict(sorted(self.sources.items()))
+            marks = ocr_marks(d["sources"])
+            if marks:
+                d["ocr"] = marks        # values read from a scan: path -> confidence, source
         return d
 
     @property
@@ -63,6 +66,10 @@ def _parse(path: Path, split: bool) -> list[ParsedFile]:
         if kind == DOCX:
             from .docx import read_docx, read_docx_all
             return read_docx_all(path) if split else [read_docx(path)]
+        if kind == IMAGE:               # a scan (JPEG, PNG, TIFF): OCR, one result per annex
+            from .scan.read import read_scan
+            parts = read_scan(path, name)
+            return parts if split else parts[:1]
         if kind == ZIP:                 # one application's files, zipped (as --batch reads it)
             from .batch import read_zip
             return read_zip(path, parse_files)
@@ -133,7 +140,12 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
         for p in flat.problems:
             p.file = name if p.file == changed else p.file
     else:
-        flat = read_flat(pdf, name, first_page)
+        from .pdf_flat import read_flat_parts
+        more = read_flat_parts(pdf, name, first_page)      # a scan: one per annex its pages print
+        flat = more[0]
+        if len(more) > 1:
+            flat.problems.extend(pf.problems)
+            return more if split else more[:1]
     flat.problems.extend(pf.problems)
     if loose:
         say_free_texts(flat, loose, drawn, first_page)

@@ -43,7 +43,7 @@ def assemble(files: list[ParsedFile]) -> tuple[Validated, dict[str, str]]:
             src = f"{pf.file}：{v.source}"
             if isinstance(v.raw, str) and _DAMAGED.search(v.raw):
                 label = node.column_label(n.field) if isinstance(node, Table) else node.label
-                v = Value(v.name, _repaired(v.raw, label, key, pf.file, v.source, problems), v.source)
+                v = Value(v.name, _repaired(v.raw, label, key, pf.file, v.source, problems), v.source, v.conf, v.via)
             if n.option is not None or (field.type is FieldType.CHOICE and isinstance(v.raw, bool)):
                 if n.option is not None and 1 <= n.option <= len(field.choices) and _ticked(v.raw):
                     ticks[key].append((field.choices[n.option - 1], src))

@@ -35,14 +35,28 @@ _plumber_page = plumber_page            # the tests compare it with ``pdf_draw``
 def read_flat(pdf, file: str, first_page: int = 1) -> ParsedFile:
     """Values of a drawn form (``pdf``: opened with pikepdf); problems say what could not be
     read.  ``first_page``: the number of the first page (pages cut from a bound dossier keep
-    theirs)."""
+    theirs).  A scan (image-only PDF): its first annex, see ``read_flat_parts``."""
+    return read_flat_parts(pdf, file, first_page)[0]
+
+
+def read_flat_parts(pdf, file: str, first_page: int = 1) -> list[ParsedFile]:
+    """``read_flat``; a scanned PDF (images only, or images under an OCR program's invisible
+    text) is read by our own OCR (``scan.read``), one result per annex its pages print."""
     pf = ParsedFile(file=file, kind="pdf-flat")
     try:
         pages = open_pages(pdf, file, first_page)
     except Exception as e:
         pf.problem(f"无法读取PDF中的文字（{type(e).__name__}），{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
-        return pf
+        return [pf]
     glyphs = [g for p in pages for g in p.glyphs]
+    if len(glyphs) < 5 and has_images(pdf):
+        from .scan.read import read_scan
+        hidden = sum(p.hidden for p in pages) >= 5
+        return read_scan(pdf, file, first_page, why="带隐藏识别文字层的图片PDF" if hidden else "图片PDF")
+    return [_read_flat(pdf, pf, pages, glyphs)]
+
+
+def _read_flat(pdf, pf: ParsedFile, pages, glyphs) -> ParsedFile:
     if len(glyphs) < 5:
         if sum(p.hidden for p in pages) >= 5:
             pf.problem(f"PDF是扫描件，文字只是识别（OCR）出的隐藏文字层，不能可靠读取，{MANUAL}",

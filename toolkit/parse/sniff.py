@@ -31,6 +31,7 @@ SUFFIX = {DOC: ".doc", ODT: ".odt", RTF: ".rtf", WORDXML: ".xml", XLS: ".xls", O
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"     # .doc, .wps, .xls and encrypted Office files
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+_SCANS = _IMAGES[:4]                # JPEG, PNG, TIFF
 _OLE_MAX = 60 * 1024 * 1024
 _ENCRYPTED = ("这是加密的Office文件（设置了打开密码），无法读取；"
               "请取消密码后“另存为”.docx格式再提交")
@@ -38,7 +39,7 @@ _WORDXML = re.compile(rb"<\?mso-application\s+progid=[\"']Word\.Document[\"']|<w
 
 
 def sniff(path: Path) -> str:
-    """``pdf``, ``docx``, ``zip`` or one of ``CONVERTIBLE``; raises InputError with what to do
+    """``pdf``, ``docx``, ``zip``, ``image`` (a scan: JPEG, PNG, TIFF) or one of ``CONVERTIBLE``; raises InputError with what to do
     for anything else."""
     try:
         with open(path, "rb") as fh:
@@ -54,8 +55,11 @@ def sniff(path: Path) -> str:
         return _ole(path)
     if head.startswith(b"PK"):
         return _zip(path)
+    if head.startswith(_SCANS):
+        return IMAGE                # a scan: read by OCR where the ocr extra is installed
     if head.startswith(_IMAGES):
-        raise InputError("这是扫描图片，没有可读取的文字，需要人工录入", file=str(path))
+        raise InputError("这是图片（GIF/BMP），无法识别，需要人工录入；扫描件请提交PDF、JPEG、PNG或TIFF格式",
+                         file=str(path))
     if head.startswith(b"{\\rtf"):
         return RTF
     if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and _WORDXML.search(first):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..geometry import Box, G, PageGeo
 
@@ -9,9 +10,16 @@ PAD = 2.0            # points between a drawn box's edge and its text (pdfform.a
 _WS = re.compile(r"\s+")
 
 
+def fold(text: str) -> str:
+    """Text as compared: full and half width alike (a recogniser reads the form's ％ or （
+    as % or (), NFKC)."""
+    return unicodedata.normalize("NFKC", text) if not text.isascii() else text
+
+
 def squash(text: str) -> str:
-    """Text compared without white space (labels printed with letter spacing, wrapped)."""
-    return _WS.sub("", text)
+    """Text compared without white space (labels printed with letter spacing, wrapped),
+    full and half width alike."""
+    return _WS.sub("", fold(text))
 
 
 def lines(glyphs: list[G]) -> list[list[G]]:
@@ -64,20 +72,20 @@ class Stream:
                     self.glyphs.append(g)
                 line_no += 1
         pieces, self.owner = [], []
-        for i, g in enumerate(self.glyphs):
-            pieces.append(g.text)
-            self.owner.extend([i] * len(g.text))
-        self.text = "".join(pieces)
         self.starts: list[int] = []
         pos = 0
-        for g in self.glyphs:
+        for i, g in enumerate(self.glyphs):
+            t = fold(g.text)
+            pieces.append(t)
+            self.owner.extend([i] * len(t))
             self.starts.append(pos)
-            pos += len(g.text)
+            pos += len(t)
+        self.text = "".join(pieces)
 
     def find(self, s: str, start_glyph: int) -> int | None:
         if not s:
             return None
-        k = self.text.find(s, self.starts[start_glyph] if start_glyph < len(self.starts) else len(self.text))
+        k = self.text.find(fold(s), self.starts[start_glyph] if start_glyph < len(self.starts) else len(self.text))
         return None if k < 0 else self.owner[k]
 
 

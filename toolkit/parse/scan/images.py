@@ -64,7 +64,7 @@ def _page(number: int, img: Image.Image, dpi: float | None = None) -> PageImage:
     return PageImage(number, rgb, dpi or _dpi_of(img), colour)
 
 
-def image_pages(data: bytes, name: str = "") -> list[PageImage]:
+def image_pages(data: bytes, name: str = "", first: int = 1) -> list[PageImage]:
     """Every frame of a JPEG/PNG/TIFF (or any format Pillow reads)."""
     try:
         im = Image.open(io.BytesIO(data))
@@ -72,7 +72,7 @@ def image_pages(data: bytes, name: str = "") -> list[PageImage]:
     except (OSError, SyntaxError, ValueError) as e:
         raise InputError(f"无法读取图像（{type(e).__name__}）：请提供 JPEG、PNG、TIFF 或 PDF 扫描件",
                          file=name or None) from e
-    return [_page(i, f) for i, f in enumerate(frames, 1)]
+    return [_page(i, f) for i, f in enumerate(frames, first)]
 
 
 def _embedded_image(page, page_w_pt: float) -> tuple[Image.Image, float] | None:
@@ -143,4 +143,4 @@ def load_pages(src, name: str = "", first: int = 1) -> list[PageImage]:
         raise InputError(f"不支持的扫描件输入：{type(src).__name__}", file=name or None)
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return pdf_pages(data, name, first)
-    return image_pages(data, name)
+    return image_pages(data, name, first)

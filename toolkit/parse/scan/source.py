@@ -71,9 +71,39 @@ def read_page(img: PageImage, ocr=True) -> ScanGeo:
             if not r.text.strip() or r.score < MIN_SCORE:
                 continue
             geo.glyphs.extend(L.glyphs_of(p, r.text, r.chars, s, img.number, r.score, text_ink))
+    geo.glyphs = tidy(geo.glyphs)
     geo.ticks = [g for g in geo.glyphs if g.text in TICKS]
     geo.seconds = time.perf_counter() - t0
     return geo
+
+
+DOTS = frozenset("•·∙●")
+
+
+def tidy(glyphs: list) -> list:
+    """What the recogniser makes of print that is no text: a full-width colon read as its two
+    dots, one above the other (•, •), is a colon again; a flat run of underscores (the rule
+    under a date) is no text."""
+    if not glyphs:
+        return glyphs
+    sizes = sorted(g.size for g in glyphs)
+    typical = sizes[len(sizes) // 2]
+    keep = [g for g in glyphs if not (g.text and set(g.text) <= set("_‗￣") and g.size < 0.4 * typical)]
+    dots = [g for g in keep if g.text in DOTS and g.size < 0.5 * typical]
+    gone = set()
+    for a in dots:
+        if id(a) in gone:
+            continue
+        b = next((b for b in dots if b is not a and id(b) not in gone and b.page == a.page
+                  and min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and 0 < b.cy - a.cy < 0.8 * typical), None)
+        if b is None:
+            continue
+        gone.add(id(b))
+        a.text, a.x0, a.x1 = "：", min(a.x0, b.x0), max(a.x1, b.x1)
+        a.bottom = b.bottom
+        a.size = max(a.size, (a.bottom - a.top) / 0.94)
+        a.conf = min(a.conf if a.conf is not None else 1.0, b.conf if b.conf is not None else 1.0)
+    return [g for g in keep if id(g) not in gone]
 
 
 def scan_pages(src, name: str = "", first: int = 1, ocr: bool = True) -> list[ScanGeo]:

@@ -1,0 +1,221 @@
+"""Scanned returns read end to end (toolkit.parse -> scan -> drawn readers): a clerk's scan of
+our print and of the Word form exported by LibreOffice, stamped and unstamped colour pages,
+a greyscale scan, an image-only PDF holding several annexes.  Scans are made here from the
+sample (200 dpi, 0.7° skew, noise, JPEG 75).  Values are compared with what the drawn-form
+reader takes from the PDF's own text; 𠀀 (no font draws it) is left out.  Few pages: OCR
+costs seconds a page."""
+from __future__ import annotations
+
+import io
+import subprocess
+import unicodedata
+
+import pytest
+from conftest import SAMPLES, need, unavailable
+
+NO_FONT = "\U00020000"
+
+
+@pytest.fixture(scope="module")
+def ocr_ready():
+    from toolkit.parse import scan
+    reason = scan.available()
+    if reason:
+        unavailable(reason)
+
+
+def _norm(x) -> str:
+    return unicodedata.normalize("NFKC", str(x)).replace(" ", "")
+
+
+def _reference(pdf: bytes) -> dict:
+    import pikepdf
+    from toolkit.parse.pdf_flat import read_flat
+    ref = read_flat(pikepdf.open(io.BytesIO(pdf)), "ref.pdf")
+    return {str(v.name): v.raw for v in ref.values}
+
+
+def _score(want: dict, pf) -> tuple[int, int, list]:
+    got = {str(v.name): v.raw for v in pf.values}
+    counted = {k: v for k, v in want.items() if NO_FONT not in str(v)}
+    ok = sum(1 for k, v in counted.items() if k in got and _norm(got[k]) == _norm(v))
+    invented = [k for k, v in got.items() if k not in want and v not in ("", False, None)]
+    return ok, len(counted), invented
+
+
+def _pages(pdf: bytes):
+    from toolkit.parse.scan import synth
+    return synth.render_pdf(pdf)
+
+
+def _seal_at_place(pdf: bytes, page_img, page_no: int = 0) -> None:
+    """A red seal drawn over the （盖章） words of ``page_no``."""
+    import pdfplumber
+    from toolkit.parse.scan import synth
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        chars = doc.pages[page_no].chars
+    k = next(i for i, c in enumerate(chars) if c["text"] == "盖" and chars[i + 1]["text"] == "章")
+    synth.draw_seal(page_img, chars[k + 1]["x1"] * 200 / 72 + 60, chars[k]["bottom"] * 200 / 72)
+
+
+@pytest.fixture(scope="module")
+def annex3(ocr_ready, good_data, tmp_path_factory):
+    """Annex 3 (one page) printed by us: reference values, and its scan stamped in colour,
+    unstamped in colour, in greyscale (files)."""
+    from toolkit.parse.scan import synth
+    from toolkit.pdfform import render_filled
+    d = tmp_path_factory.mktemp("scans3")
+    pdf = render_filled(3, good_data, base_dir=SAMPLES, flatten=True)
+    [page] = _pages(pdf)
+    plain = page.copy()
+    (d / "unstamped.jpg").write_bytes(synth.scan(plain, seed=1))
+    (d / "grey.jpg").write_bytes(synth.scan(plain, seed=2, grey=True))
+    _seal_at_place(pdf, page)
+    (d / "stamped.jpg").write_bytes(synth.scan(page, seed=3))
+    return _reference(pdf), d
+
+
+@pytest.fixture(scope="module")
+def stamped3(annex3):
+    from toolkit.parse import parse_paths
+    want, d = annex3
+    return want, parse_paths([d / "stamped.jpg"])
+
+
+def test_a_stamped_colour_scan_of_annex3_reads_its_values(stamped3):
+    want, res = stamped3
+    [pf] = res.files
+    assert pf.annex == "annex3" and pf.kind == "scan"
+    ok, total, invented = _score(want, pf)
+    assert ok >= 0.97 * total, (ok, total)
+    assert invented == []                        # nothing put into a field left empty
+    assert not any("未盖章" in p.message or "灰度" in p.message for p in pf.problems)
+    assert pf.seals and all(s is True for _, s in pf.seals)
+
+
+def test_scanned_values_are_marked_in_json_and_xlsx(stamped3):
+    from openpyxl import load_workbook
+    from toolkit.export import xlsx_bytes
+    _, res = stamped3
+    data = res.data
+    marks = data["ocr"]
+    assert marks and all("（扫描件" in m["source"] for m in marks.values())
+    assert all(m["confidence"] is None or 0 <= m["confidence"] <= 1 for m in marks.values())
+    some = next(iter(marks))
+    assert "识别置信度" in data["sources"][some]
+    assert all(v.via == "ocr" for pf in res.files for v in pf.values)
+    wb = load_workbook(io.BytesIO(xlsx_bytes([("甲", data)], res.problems)))
+    ws = wb["识别结果"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:6] == ("申报编号", "位置", "栏目", "识别的值", "识别置信度", "请核对")
+    assert len(rows) - 1 == len(marks)
+    assert ws.auto_filter.ref                    # clerks filter the 请核对 column
+    flagged = {r[1] for r in rows[1:] if r[5] == "是"}
+    low = {p for p, m in marks.items() if m["confidence"] is not None and m["confidence"] < 0.9}
+    assert flagged >= low
+
+
+def test_low_confidence_values_are_listed_to_check(annex3, monkeypatch):
+    """A value under the threshold gets a located 提示 请核对 (here: every value, threshold 1.01)."""
+    from toolkit.parse import parse_file
+    from toolkit.parse.scan import read
+    _, d = annex3
+    monkeypatch.setattr(read, "LOW_CONF", 1.01)
+    pf = parse_file(d / "unstamped.jpg")
+    checks = [p for p in pf.problems if "识别置信度较低" in p.message and "请核对" in p.message]
+    assert len(checks) == len([v for v in pf.values if v.conf is not None])
+    assert all(p.field and p.severity == "提示" for p in checks)
+
+
+def test_an_unstamped_colour_scan_says_not_stamped(annex3):
+    from toolkit.parse import parse_file
+    _, d = annex3
+    pf = parse_file(d / "unstamped.jpg")
+    assert pf.annex == "annex3"
+    said = [p.message for p in pf.problems if "未盖章" in p.message]
+    assert len(said) == 1 and "盖章）" in said[0]
+
+
+def test_a_greyscale_scan_says_colour_could_not_be_checked(annex3):
+    from toolkit.parse import parse_file
+    _, d = annex3
+    pf = parse_file(d / "grey.jpg")
+    assert any("灰度扫描，无法检查是否盖章" in p.message for p in pf.problems)
+    assert not any("未盖章" in p.message for p in pf.problems)
+
+
+def test_an_image_only_pdf_of_two_annexes_reads_each(ocr_ready, annex3, good_data, tmp_path):
+    """Annexes 3 and 6 scanned into one PDF: each read by its printed title."""
+    import img2pdf
+    from toolkit.parse import parse_files
+    from toolkit.parse.scan import synth
+    from toolkit.pdfform import render_filled
+    want3, d = annex3
+    pdf6 = render_filled(6, good_data, base_dir=SAMPLES, flatten=True)
+    [p6] = _pages(pdf6)
+    path = tmp_path / "扫描件.pdf"
+    path.write_bytes(img2pdf.convert([(d / "stamped.jpg").read_bytes(), synth.scan(p6, seed=4)]))
+    files = parse_files(path)
+    assert [f.annex for f in files] == ["annex3", "annex6"]
+    for pf, want in zip(files, (want3, _reference(pdf6))):
+        ok, total, invented = _score(want, pf)
+        assert ok >= 0.97 * total and invented == []
+    assert all("第2页（扫描件" in v.source for v in files[1].values)
+
+
+def test_a_three_page_scan_of_annex1_as_one_tiff(ocr_ready, good_data, tmp_path):
+    """Our annex 1 (cover, investors and operations tables, ticks) as one multi-page TIFF:
+    pages keep their numbers, so each value is read on its own page."""
+    from PIL import Image
+    from toolkit.parse import parse_file
+    from toolkit.parse.scan import synth
+    from toolkit.pdfform import render_filled
+    pdf = render_filled(1, good_data, base_dir=SAMPLES, flatten=True)
+    frames = [Image.open(io.BytesIO(synth.scan(p, seed=k))) for k, p in enumerate(_pages(pdf))]
+    path = tmp_path / "annex1.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(200, 200))
+    pf = parse_file(path)
+    ok, total, invented = _score(_reference(pdf), pf)
+    assert ok >= 0.97 * total, (ok, total)
+    assert invented == []
+    assert {int(v.source[1]) for v in pf.values} == {1, 2, 3}
+
+
+@pytest.mark.clients
+def test_a_scan_of_the_word_form_exported_by_libreoffice(ocr_ready, good_data, tmp_path):
+    need("soffice")
+    from toolkit.docxform import write_filled
+    from toolkit.parse import parse_file
+    from toolkit.parse.scan import synth
+    write_filled(1, good_data, tmp_path / "附件1.docx", base_dir=SAMPLES)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "附件1.docx")],
+                   check=True, capture_output=True, timeout=240)
+    pdf = (tmp_path / "附件1.pdf").read_bytes()
+    import img2pdf
+    path = tmp_path / "word-scan.pdf"
+    path.write_bytes(img2pdf.convert([synth.scan(p, seed=k) for k, p in enumerate(_pages(pdf))]))
+    pf = parse_file(path)
+    ok, total, invented = _score(_reference(pdf), pf)
+    assert pf.annex == "annex1"
+    assert ok >= 0.97 * total, (ok, total)
+    assert invented == []
+
+
+def test_without_the_ocr_extra_a_scan_says_what_to_install(tmp_path, monkeypatch):
+    from PIL import Image
+    from toolkit.parse import parse_file, scan
+    monkeypatch.setattr(scan, "available", lambda: "未安装 rapidocr")
+    Image.new("RGB", (400, 560), "white").save(tmp_path / "scan.jpg")
+    pf = parse_file(tmp_path / "scan.jpg")
+    assert not pf.values
+    [p] = pf.problems
+    assert "需要人工录入" in p.message and 'pip install "qhsme[ocr]"' in p.fix
+
+
+def test_a_gif_is_refused_in_chinese(tmp_path):
+    from PIL import Image
+    from toolkit.parse import parse_file
+    Image.new("RGB", (40, 40), "white").save(tmp_path / "x.gif")
+    pf = parse_file(tmp_path / "x.gif")
+    assert any("GIF" in p.message and "人工录入" in p.message for p in pf.problems)
