@@ -402,9 +402,13 @@ def _execute(units: list[_Unit], workers: int, parallel: bool):
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
                              initargs=(threads,)) as pool:
         futures = {pool.submit(_run_unit, u): u for u in order}
-        for fut in as_completed(futures):
-            u = futures[fut]
-            yield u, _result(fut, u)
+        try:
+            for fut in as_completed(futures):
+                u = futures[fut]
+                yield u, _result(fut, u)
+        except GeneratorExit:           # the caller stopped early: do not read the rest
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _init_worker(threads: int) -> None:
