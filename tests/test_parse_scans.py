@@ -90,7 +90,8 @@ def test_a_stamped_colour_scan_of_annex3_reads_its_values(stamped3):
     assert ok >= 0.97 * total, (ok, total)
     assert invented == []                        # nothing put into a field left empty
     assert not any("未盖章" in p.message or "灰度" in p.message for p in pf.problems)
-    assert pf.seals and all(s is True for _, s in pf.seals)
+    assert pf.seals and all(s is True for _, _, s in pf.seals)
+    assert res.data["seals"]["annex3"][0]["stamped"] is True
 
 
 def test_scanned_values_are_marked_in_json_and_xlsx(stamped3):
@@ -219,3 +220,20 @@ def test_a_gif_is_refused_in_chinese(tmp_path):
     Image.new("RGB", (40, 40), "white").save(tmp_path / "x.gif")
     pf = parse_file(tmp_path / "x.gif")
     assert any("GIF" in p.message and "人工录入" in p.message for p in pf.problems)
+
+
+def test_the_article9_check_uses_the_seal_result_of_a_scanned_annex(good_data):
+    """Annex 3 parsed from a colour scan without a seal at its （盖章） place: item （三） is
+    需核实 naming the place; stamped: 符合 with a note; greyscale: 符合, said uncheckable."""
+    from check_helpers import results, run, variant
+    from toolkit.check import PASS, VERIFY
+
+    def item3(stamped):
+        d = variant(good_data)
+        d["seals"] = {"annex3": [{"file": "s.jpg", "page": 1, "place": "申请单位（盖章）", "stamped": stamped}]}
+        return next(f for f in results(run(d), "a9.item") if f.item == 3)
+
+    f = item3(False)
+    assert f.severity == VERIFY and "申请单位（盖章）" in f.evidence and "未见红色印章" in f.evidence
+    assert item3(True).severity == PASS and "已盖章" in item3(True).note
+    assert item3(None).severity == PASS and "灰度" in item3(None).note

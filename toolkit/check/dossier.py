@@ -39,6 +39,21 @@ def _normal_items(items) -> dict[int, list[str]]:
     return out
 
 
+def _seal_of(data: dict, annex: str) -> tuple[list[str], str]:
+    """What a scanned annex's （盖章） places showed (``data["seals"]``, from parsing a scan):
+    (places without a red seal, to verify; a note)."""
+    seen = (data.get("seals") or {}).get(annex) if isinstance(data.get("seals"), dict) else None
+    if not seen:
+        return [], ""
+    unsealed = [f"第{s.get('page')}页“{s.get('place')}”处未见红色印章，请核对是否盖章"
+                for s in seen if isinstance(s, dict) and s.get("stamped") is False]
+    if unsealed:
+        return unsealed, ""
+    if any(isinstance(s, dict) and s.get("stamped") is None for s in seen):
+        return [], "灰度扫描件，无法检查是否盖章"
+    return [], "扫描件已盖章"
+
+
 def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> list[Finding]:
     titles = item_titles()
     given = _normal_items(items)
@@ -48,10 +63,12 @@ def completeness(data: dict, cfg: CheckConfig, items: dict | None = None) -> lis
         if n <= 5:
             annex = f"annex{n}"
             present = bool(facts.block(data, annex))
-            out.append(Finding(PASS if present else FAIL, "a9.item", 9, n, title,
-                               "随申报材料提交", "已提供" if present else "未提供",
-                               [Location(annex)],
-                               evidence="" if present else f"填写并提交附件{n}"))
+            unsealed, note = _seal_of(data, annex) if present else ([], "")
+            out.append(Finding(VERIFY if unsealed else PASS if present else FAIL, "a9.item", 9, n, title,
+                               "随申报材料提交", ("已提供，扫描件未见盖章" if unsealed else "已提供") if present
+                               else "未提供", [Location(annex)],
+                               evidence="；".join(unsealed) if unsealed else "" if present else f"填写并提交附件{n}",
+                               note=note))
         elif items is None:
             continue
         elif n == DECLARATION and not given.get(n):

@@ -37,6 +37,13 @@ class ParseResult:
             marks = ocr_marks(d["sources"])
             if marks:
                 d["ocr"] = marks        # values read from a scan: path -> confidence, source
+        seals = {}
+        for pf in self.files:
+            if pf.annex and pf.seals:
+                seals.setdefault(pf.annex, []).extend(
+                    {"file": pf.file, "page": page, "place": words, "stamped": s} for page, words, s in pf.seals)
+        if seals:
+            d["seals"] = seals          # a scan's （盖章） places: stamped True/False, None (greyscale)
         return d
 
     @property

@@ -28,7 +28,7 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     has_fields: bool = False        # a PDF with form fields (ours or not)
     dossier: tuple[str, bool, str] | None = None   # from a bound dossier: (its id, the whole?, file)
-    seals: list[tuple[int, bool | None]] | None = None   # a scan's （盖章） places: (page, stamped?)
+    seals: list[tuple[int, str, bool | None]] | None = None  # a scan's （盖章） places: (page, words, stamped?)
 
     def problem(self, message: str, fix: str = "", **where) -> None:
         self.problems.append(Problem(message, fix=fix, file=self.file, annex=where.pop("annex", self.annex),

@@ -157,22 +157,17 @@ def seal_places(page) -> list:
 
 def seal_notes(pf: ParsedFile, pages: list) -> None:
     """On a colour scan, each （盖章） place without a red seal: 未盖章; a greyscale scan: the
-    colour could not be checked.  ``pf.seals``: [(page, stamped True/False/None)]."""
+    colour could not be checked.  ``pf.seals``: [(page, printed words, stamped True/False/None)]."""
     from .seal import stamped
     name = next((a.name for a in ANNEXES if a.id == pf.annex), pf.annex or "")
-    seen, said = [], []
-    for p in pages:
-        for box, words in seal_places(p):
-            s = stamped(p.seals, box)
-            seen.append((p.number, s))
-            said.append((p.number, words, s))
+    seen = [(p.number, words, stamped(p.seals, box)) for p in pages for box, words in seal_places(p)]
     pf.seals = seen
     if not seen:
         return
-    if any(s is None for _, s in seen):
+    if any(s is None for _, _, s in seen):
         pf.problem(f"{name}：灰度扫描，无法检查是否盖章", severity=WARNING,
                    fix="请提交彩色扫描件，或人工核对盖章")
-    for page, words, s in said:
+    for page, words, s in seen:
         if s is False:
             pf.problem(f"{name}：第{page}页（扫描件）“{words}”处未盖章（没有找到红色印章）", severity=WARNING,
                        fix="请确认已加盖公章后重新彩色扫描")
@@ -181,10 +176,10 @@ def seal_notes(pf: ParsedFile, pages: list) -> None:
 def stamped_everywhere(pf: ParsedFile) -> bool | None:
     """For the dossier check: True when every （盖章） place of a scanned annex has a seal,
     False when one lacks it, None when unknown (not a scan, greyscale, no place found)."""
-    seen = getattr(pf, "seals", None)
-    if not seen or any(s is None for _, s in seen):
+    seen = pf.seals
+    if not seen or any(s is None for _, _, s in seen):
         return None
-    return all(s for _, s in seen)
+    return all(s for _, _, s in seen)
 
 
 __all__ = ["read_scan", "read_geos", "split_annexes", "mark", "seal_notes", "LOW_CONF", "Value"]
