@@ -120,15 +120,8 @@ def test_scans_are_started_first(tmp_path):
     assert estimated_cost(img_pdf) > 10 * estimated_cost(tmp_path / "a.docx")
 
 
-def _scan_route_wired(jpg) -> bool:
-    from toolkit.parse import parse_file
-    pf = parse_file(jpg)
-    return not any("需要人工录入" in p.message for p in pf.problems)
-
-
 def test_a_scan_in_a_batch_reads_the_same_with_two_workers(mixed, tmp_path, monkeypatch):
-    """Runs once the scan route is in toolkit.parse (images -> OCR -> reader); until then a
-    scan is 需要人工录入 and this test is skipped, saying so."""
+    """A scan (OCR: seconds a page) beside a Word form and a printed PDF."""
     from toolkit.parse.scan import available, synth
     if available():
         pytest.skip(available())
@@ -138,8 +131,6 @@ def test_a_scan_in_a_batch_reads_the_same_with_two_workers(mixed, tmp_path, monk
     (root / "甲" / "附件6扫描.jpg").write_bytes(synth.scan(page))
     (root / "甲" / "附件1.docx").write_bytes((mixed / "甲" / "附件1.docx").read_bytes())
     (root / "乙.pdf").write_bytes((mixed / "丙.pdf").read_bytes())
-    if not _scan_route_wired(root / "甲" / "附件6扫描.jpg"):
-        pytest.skip("scans are not yet routed to OCR in toolkit.parse (需要人工录入)")
     one = list(parse_batch(root, jobs=1))
     monkeypatch.setattr(batch, "available_memory", lambda: 24 * GB)
     two = list(parse_batch(root, jobs=2))

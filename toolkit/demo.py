@@ -75,6 +75,7 @@ def _parse_back(data: dict, filled: Path, out: Path):
 
 
 SCANNED = 3               # the annex printed, stamped and scanned: one page (18 staff)
+DPI = 200
 
 
 def _scan_back(data: dict, printed: Path, out: Path):
@@ -87,35 +88,35 @@ def _scan_back(data: dict, printed: Path, out: Path):
         yield '   在仓库目录中安装：pip install ".[ocr]"，然后重新运行 qhsme demo'
         return
     from .parse.scan import synth
-    page = synth.render_pdf((printed / f"annex{SCANNED}.pdf").read_bytes())[0]
-    synth.draw_seal(page, page.width * 0.78, page.height * 0.9)           # over the table's foot
+    pdf = (printed / f"annex{SCANNED}.pdf").read_bytes()
+    page = synth.render_pdf(pdf, DPI)[0]
+    x, y = _seal_place(pdf)
+    synth.draw_seal(page, x * DPI / 72 + 60, y * DPI / 72)               # over the applicant's name
     jpg = out / "扫描件" / f"附件{SCANNED}-扫描件.jpg"
     jpg.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(jpg, synth.scan(page, seed=SCANNED))
-    result = _read_scan(jpg)
+    from .parse import parse_paths
+    result = parse_paths([jpg])
     key = f"annex{SCANNED}"
     same, total = _agree(data.get(key) or {}, result.data.get(key) or {}, spaces=False)
-    check = sum(_places(p) for p in result.problems)
+    check = sum(_places(p) for p in result.problems if p.field or p.table)    # values, not the seal
     save(result.data, out / "扫描件" / "解析结果-扫描件.json")
     yield (f"4. 从扫描件识别回数据：{same}/{total} 个值与原数据一致，请核对 {check} 个："
            f"{jpg}（结果 {out / '扫描件' / '解析结果-扫描件.json'}）")
 
 
-def _read_scan(jpg: Path):
-    from .parse import parse_paths
-    result = parse_paths([jpg])
-    if result.validated.data or not any("需要人工录入" in p.message for p in result.problems):
-        return result
-    # toolkit.parse does not route images to OCR yet: read the page as its scan route will
-    # (TODO: drop once parse_paths reads scans)
-    import img2pdf
+def _seal_place(pdf: bytes) -> tuple[float, float]:
+    """Where the print says （盖章） (PDF points: right end, bottom); the page's foot if nowhere."""
+    import io
 
-    from .parse import ParseResult, collect
-    from .parse.pdf_flat import read_drawn
-    from .parse.scan import scan_pages
-    from .parse.values import ParsedFile
-    pf = read_drawn(scan_pages(img2pdf.convert(jpg.read_bytes()), str(jpg)), ParsedFile(file=str(jpg), kind="scan"))
-    return ParseResult(*collect([pf]))
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        chars = page.chars
+        for a, b in zip(chars, chars[1:]):
+            if a["text"] == "盖" and b["text"] == "章":
+                return b["x1"], b["bottom"]
+        return page.width * 0.7, page.height * 0.9
 
 
 def _places(p) -> int:
