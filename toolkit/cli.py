@@ -96,6 +96,7 @@ def demo(out, sample):
 
 
 def _iso_date(ctx, param, value):
+    """A click callback: a date typed as the forms accept it (2026-03-15, 2026年3月15日…)."""
     import datetime as dt
     if value is None:
         return None

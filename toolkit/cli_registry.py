@@ -17,14 +17,8 @@ DB_HELP = ("台账数据库：SQLite 文件路径（默认在用户数据目录�
 
 
 def _date(ctx, param, value):
-    if value is None:
-        return None
-    from .model import Field, FieldType
-    from .normalize import BadValue, normalize
-    try:
-        return dt.date.fromisoformat(normalize(Field("d", param.name, FieldType.DATE), value))
-    except BadValue as e:
-        raise click.BadParameter(e.message)
+    from .cli import _iso_date       # imported late: cli registers this group
+    return _iso_date(ctx, param, value)
 
 
 _db = click.option("--db", "db", envvar="QHSME_DB", help=DB_HELP)
