@@ -237,3 +237,55 @@ def test_the_article9_check_uses_the_seal_result_of_a_scanned_annex(good_data):
     assert f.severity == VERIFY and "申请单位（盖章）" in f.evidence and "未见红色印章" in f.evidence
     assert item3(True).severity == PASS and "已盖章" in item3(True).note
     assert item3(None).severity == PASS and "灰度" in item3(None).note
+
+
+@pytest.fixture(scope="module")
+def scanned_dossier(ocr_ready, tmp_path_factory):
+    """Our bound dossier printed and scanned, an excerpt: cover, contents, annex 3, the
+    licence (an attachment page), annex 4, the declaration — one image-only PDF."""
+    import img2pdf
+    import pikepdf
+    from toolkit.dossier.bind import bind
+    from toolkit.parse.scan import synth
+    out = tmp_path_factory.mktemp("dossier-scan")
+    bound = bind(SAMPLES / "dossier.yaml", out, copies=1).outputs[0]
+    whole = bound.read_bytes()
+    with pikepdf.open(bound) as pdf:
+        info = {n: i for n, i in _items(pdf).items()}
+    keep = [1, 2, info[3][0], info[6][0], info[4][0], info[11][0]]
+    pages = synth.render_pdf(whole)
+    path = out / "扫描申报材料.pdf"
+    path.write_bytes(img2pdf.convert([synth.scan(pages[k - 1], seed=k) for k in keep]))
+    return path, keep, whole
+
+
+def _items(pdf) -> dict[int, tuple[int, int]]:
+    from toolkit.parse.dossier import dossier_info
+    items, _ = dossier_info(pdf)
+    return {int(n): tuple(it["pages"]) for n, it in items.items()}
+
+
+def test_a_scanned_dossier_reads_its_annexes_and_lists_the_other_items(scanned_dossier):
+    import pikepdf
+    from toolkit.parse import parse_files
+    path, keep, whole = scanned_dossier
+    files = parse_files(path)
+    annexes = [f for f in files if f.annex]
+    assert [f.annex for f in annexes] == ["annex3", "annex4"]
+    with pikepdf.open(io.BytesIO(whole)) as pdf:
+        spans = _items(pdf)
+        for pf, n in zip(annexes, (3, 4)):
+            piece = pikepdf.new()
+            piece.pages.extend(pdf.pages[spans[n][0] - 1:spans[n][1]])
+            buf = io.BytesIO()
+            piece.save(buf)
+            ok, total, invented = _score(_reference(buf.getvalue()), pf)
+            assert ok >= 0.95 * total and invented == [], (n, ok, total)
+    # page numbers are the printed footers' (第9页), the scan's own number beside them
+    assert all(v.source.startswith(f"第{keep[2]}页（扫描件第3页") for v in annexes[0].values)
+    [note] = [f for f in files if f.kind == "scan-dossier"]
+    [msg] = [p.message for p in note.problems]
+    assert "未解析（请人工审阅）" in msg
+    for words in ("封面（第1页）", "目录（第2页）", f"（六）营业执照复印件（第{keep[3]}页",
+                  f"（十一）对申报材料真实性的声明（第{keep[5]}页"):
+        assert words in msg, msg

@@ -36,24 +36,34 @@ def read_scan(src, name: str, first_page: int = 1, why: str = "图片") -> list[
     return read_geos(geos, name)
 
 
-def split_annexes(geos: list) -> tuple[list[tuple[object, list]], list]:
-    """Pages grouped per annex by the printed titles: a page with an annex's title starts it,
-    the pages after it without a title continue it.  Returns ([(annex, pages)], loose pages)."""
-    from ..drawn.identify import which_annexes
+def _titled(page) -> list:
+    """Annexes whose printed title heads the page (its first lines: 附件N, the title)."""
+    from ..drawn.text import lines, squash
+    head = squash("".join(g.text for line in lines(page.glyphs)[:4] for g in line))
+    return [a for a in ANNEXES if squash(a.title) in head]
+
+
+def split_annexes(geos: list, others: frozenset = frozenset()) -> tuple[list[tuple[object, list]], list]:
+    """Pages grouped per annex by the printed titles: a page headed by an annex's title starts
+    it, the pages after it without a title continue it (up to a page in ``others``: scan pages
+    a dossier's contents give to its other items).  Returns ([(annex, pages)], loose pages)."""
     groups: list[tuple[object, list]] = []
     loose: list = []
+    current = None
     for g in geos:
-        found = which_annexes([g])
-        if len(found) > 1:                      # a contents page lists the annexes' titles
+        found = _titled(g)
+        if len(found) > 1 or g.number in others:     # a contents page lists the annexes' titles
             loose.append(g)
+            current = None
         elif found:
             a = found[0]
-            if groups and groups[-1][0] is a:      # the title repeated on a following page
-                groups[-1][1].append(g)
+            if current is not None and current[0] is a:      # the title repeated on a following page
+                current[1].append(g)
             else:
-                groups.append((a, [g]))
-        elif groups:
-            groups[-1][1].append(g)
+                current = (a, [g])
+                groups.append(current)
+        elif current is not None:
+            current[1].append(g)
         else:
             loose.append(g)
     return groups, loose
@@ -61,7 +71,9 @@ def split_annexes(geos: list) -> tuple[list[tuple[object, list]], list]:
 
 def read_geos(geos: list, name: str) -> list[ParsedFile]:
     from ..pdf_flat import read_drawn
-    groups, loose = split_annexes(geos)
+    from .dossier import item_pages, printed_numbers
+    printed = printed_numbers(geos)
+    groups, loose = split_annexes(geos, item_pages(geos, printed))
     if not groups:
         pf = ParsedFile(file=name, kind="scan")
         legible = sum(len(g.glyphs) for g in geos)
@@ -73,10 +85,14 @@ def read_geos(geos: list, name: str) -> list[ParsedFile]:
     for annex, pages in groups:
         pf = ParsedFile(file=name, kind="scan")
         read_drawn(pages, pf)
-        mark(pf, pages)
-        seal_notes(pf, pages)
+        mark(pf, pages, printed)
+        seal_notes(pf, pages, printed)
         out.append(pf)
-    if loose:
+    from .dossier import other_items
+    note = other_items(geos, groups, printed, name)
+    if note is not None:
+        out.append(note)
+    elif loose:
         out[0].problem(f"{_pages(loose)}（扫描件）不是附件表格，未读取", severity=WARNING,
                        fix="如是申报材料的其他部分，请人工审阅")
     return out
@@ -111,18 +127,23 @@ def _conf_of(raw, page) -> float | None:
     return round(min(got), 2) if got else None
 
 
-def mark(pf: ParsedFile, pages: list) -> None:
+def mark(pf: ParsedFile, pages: list, printed: dict | None = None) -> None:
     """Each value read by OCR: ``via="ocr"``, its confidence, and a source saying 扫描件 and
-    the confidence; values below ``LOW_CONF`` listed 请核对 (one 提示 each, located)."""
+    the confidence; values below ``LOW_CONF`` listed 请核对 (one 提示 each, located).
+    ``printed``: scan page -> the number its footer prints (a scanned dossier), named first."""
     by_no = {p.number: p for p in pages}
+    printed = printed or {}
     low = []
     for v in pf.values:
         m = _PAGE.match(v.source)
         page = by_no.get(int(m.group(1))) if m else None
         v.via = "ocr"
         v.conf = _conf_of(v.raw, page)
-        note = f"{SCAN}，识别置信度{v.conf:.2f}" if v.conf is not None else SCAN
-        v.source = f"{m.group(0)}（{note}）{v.source[m.end():]}" if m else f"{v.source}（{note}）"
+        n = int(m.group(1)) if m else None
+        scan = f"{SCAN}第{n}页" if n in printed and printed[n] != n else SCAN
+        note = f"{scan}，识别置信度{v.conf:.2f}" if v.conf is not None else scan
+        head = f"第{printed.get(n, n)}页" if m else ""
+        v.source = f"{head}（{note}）{v.source[m.end():]}" if m else f"{v.source}（{note}）"
         if v.conf is not None and v.conf < LOW_CONF:
             low.append(v)
     for v in low:
@@ -155,7 +176,12 @@ def seal_places(page) -> list:
         k = i + len(SEAL_WORDS)
 
 
-def seal_notes(pf: ParsedFile, pages: list) -> None:
+def _where(n: int, printed: dict) -> str:
+    """第9页（扫描件第3页）: the printed footer's number first, where it differs."""
+    return f"第{printed[n]}页（{SCAN}第{n}页）" if n in printed and printed[n] != n else f"第{n}页（{SCAN}）"
+
+
+def seal_notes(pf: ParsedFile, pages: list, printed: dict | None = None) -> None:
     """On a colour scan, each （盖章） place without a red seal: 未盖章; a greyscale scan: the
     colour could not be checked.  ``pf.seals``: [(page, printed words, stamped True/False/None)]."""
     from .seal import stamped
@@ -169,7 +195,7 @@ def seal_notes(pf: ParsedFile, pages: list) -> None:
                    fix="请提交彩色扫描件，或人工核对盖章")
     for page, words, s in seen:
         if s is False:
-            pf.problem(f"{name}：第{page}页（扫描件）“{words}”处未盖章（没有找到红色印章）", severity=WARNING,
+            pf.problem(f"{name}：{_where(page, printed or {})}“{words}”处未盖章（没有找到红色印章）", severity=WARNING,
                        fix="请确认已加盖公章后重新彩色扫描")
 
 
