@@ -151,13 +151,13 @@ def test_job_page_warns_before_results_expire(tmp_path):
 def test_history_lists_jobs_with_counts_and_a_job_can_be_cancelled(client, app, monkeypatch, docx_annexes):
     import toolkit.web.work as work
     gate = threading.Event()
-    real = work.parse_files
+    real = work.read_all
 
-    def slow(files, progress=None):
+    def slow(paths, progress=None):
         gate.wait(10)
-        return real(files, progress)
+        return real(paths, progress)
     loc, _ = _batch(client, docx_annexes)
-    monkeypatch.setattr(work, "parse_files", slow)
+    monkeypatch.setattr(work, "read_all", slow)
     r = _post(client, [(io.BytesIO(b"%PDF-1.4"), f"单位/{i}.pdf") for i in range(3)])
     running = r.headers["Location"]
     page = client.get("/jobs").get_data(as_text=True)

@@ -19,27 +19,39 @@ MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再�
 
 # ---------------------------------------------------------------- parsing
 
-def parse_files(files: list[tuple[Path, str]], progress=None):
-    """One application's files -> ``ParseResult``-like (validated, sources, problems); never raises."""
+UNREADABLE = "无法读取此文件（{why}）"
+UNREADABLE_FIX = "请用原软件重新保存或导出后再上传；仍不行请把此文件发给维护人员"
+
+
+def read_all(paths: list[Path], progress=None) -> list[list]:
+    """Each file's parsed files, in the order given, read on every core
+    (``parse.batch.read_files``); ``progress()`` after each file (it may raise ``Cancelled``:
+    the files not yet started are then dropped).  A file that failed says so in the page's words."""
+    from ..parse.batch import read_files
+    got = read_files(paths, on_file=(lambda done, total: progress()) if progress else None)
+    for pfs in got:
+        for pf in pfs:
+            for p in pf.problems:
+                if p.message.startswith("处理时出错："):
+                    why = "内存不足，文件太大或太复杂" if "MemoryError" in p.message else "文件可能已损坏或格式不受支持"
+                    p.message, p.fix = UNREADABLE.format(why=why), UNREADABLE_FIX
+    return got
+
+
+def parse_files(files: list[tuple[Path, str]], progress=None, read: list[list] | None = None):
+    """One application's files -> ``ParseResult``-like (validated, sources, problems); never raises.
+    ``read``: the files' parsed files already read (``read_all``), else they are read here."""
     from ..parse import collect
-    from ..parse import parse_files as parse_one
+    if read is None:
+        read = read_all([path for path, _ in files], progress)
     parsed = []
-    for path, shown in files:
-        try:
-            got = parse_one(path)
-        except Exception as e:  # noqa: BLE001 - one file never stops the rest
-            from ..parse import ParsedFile
-            got = [ParsedFile(file=str(path))]
-            why = "内存不足，文件太大或太复杂" if isinstance(e, MemoryError) else "文件可能已损坏或格式不受支持"
-            got[0].problem(f"无法读取此文件（{why}）", fix="请用原软件重新保存或导出后再上传；仍不行请把此文件发给维护人员")
+    for (path, shown), got in zip(files, read):
         for pf in got:
             # the uploaded name, keeping what names a part of the file (（第3–5页）)
             pf.file = shown + pf.file[len(str(path)):] if pf.file.startswith(str(path)) else shown
             for p in pf.problems:
                 p.file = pf.file
             parsed.append(pf)
-        if progress:
-            progress()
     # unknown, blank (空白表格) and wrongly filled files said as on the command line, repeated
     # problems grouped
     validated, sources, _ = collect(parsed, forms="“下载表格”中的表格")
@@ -135,8 +147,9 @@ def run_batch(job, uploads: list[Upload]) -> None:
     names.update({str(u.path): u.shown for u in uploads})
     results, all_apps, all_problems = [], [], []
     job.store = {}
+    read = iter(read_all([p for a in apps for p, _ in a.files], progress=job.advance))
     for n, a in enumerate(apps, 1):
-        validated, data = parse_files(a.files, progress=job.advance)
+        validated, data = parse_files(a.files, read=[next(read) for _ in a.files])
         problems = scrub(a.problems + validated.problems, job.dir, names)
         if not a.files and not a.problems:
             problems.append(Problem("没有可解析的表格文件（.pdf/.docx）"))
