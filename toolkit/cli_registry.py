@@ -181,3 +181,53 @@ def export_(out, as_of, db):
     with _open(db) as reg:
         write_atomic(out, export_workbook(reg, as_of or dt.date.today()))
     click.echo(f"已写入 {out}")
+
+
+@registry.group()
+def account():
+    """网页的实名账号：省厅（看全部市州、审计日志）和市州（只看本市州的平台）。
+
+    有账号后 qhsme serve --db 同一数据库时须用账号登录；账号只停用、不删除（审计日志保留）。
+    """
+
+
+@account.command("add")
+@click.option("--name", required=True, help="账号名（姓名或工号）。")
+@click.option("--role", required=True, type=click.Choice(["省厅", "市州"]), help="省厅：全部市州；市州：只看本市州。")
+@click.option("--city", help="市州账号所在的市（州），如 西宁市。")
+@_db
+def account_add(name, role, city, db):
+    """新建账号；口令在提示时输入两次（或从标准输入读一行），不写在命令行上。"""
+    from .registry.accounts import add_account
+    if sys.stdin.isatty():
+        password = click.prompt("口令", hide_input=True, confirmation_prompt="再输入一次")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _open(db, create=True) as reg:
+        acc = add_account(reg, name, password, role, city)
+    click.echo(f"已新建账号 {acc.name}（{acc.role}{'，' + acc.city if acc.city else ''}）")
+
+
+@account.command("disable")
+@click.option("--name", required=True, help="账号名。")
+@_db
+def account_disable(name, db):
+    """停用账号：不能再登录，已登录的网页立即失效。"""
+    from .registry.accounts import disable_account
+    with _open(db) as reg:
+        disable_account(reg, name)
+    click.echo(f"已停用账号 {name}")
+
+
+@account.command("list")
+@_db
+def account_list(db):
+    """列出账号（角色、市州、建立和停用时间）。"""
+    from .registry.accounts import list_accounts
+    with _open(db) as reg:
+        rows = list_accounts(reg)
+    if not rows:
+        click.echo("还没有账号（网页使用启动口令）。")
+    for r in rows:
+        state = f"已停用 {r.disabled_at:%Y-%m-%d %H:%M}" if r.disabled_at else "使用中"
+        click.echo(f"{r.name}\t{r.role}\t{r.city or '全部市州'}\t建立 {r.created_at:%Y-%m-%d %H:%M}\t{state}")

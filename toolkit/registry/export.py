@@ -42,14 +42,17 @@ def status_workbook(statuses) -> bytes:
     return _bytes(wb)
 
 
-def export_workbook(reg, as_of: dt.date) -> bytes:
+def export_workbook(reg, as_of: dt.date, city: str | None = None) -> bytes:
+    """``city``: only that city's platforms (a 市州 account's export)."""
     wb = _TextWorkbook()
     wb.remove(wb.active)
     with reg.read() as conn:
-        statuses = load(conn, as_of)
-        plat = {p.id: p for p in conn.execute(sa.select(platforms))}
-        year_rows = conn.execute(sa.select(years).order_by(years.c.platform_id, years.c.year)).all()
-        event_rows = conn.execute(sa.select(events).order_by(events.c.platform_id, events.c.on_date)).all()
+        statuses = [s for s in load(conn, as_of) if city is None or s.city == city]
+        plat = {p.id: p for p in conn.execute(sa.select(platforms)) if city is None or p.city == city}
+        year_rows = [r for r in conn.execute(sa.select(years).order_by(years.c.platform_id, years.c.year))
+                     if r.platform_id in plat]
+        event_rows = [e for e in conn.execute(sa.select(events).order_by(events.c.platform_id, events.c.on_date))
+                      if e.platform_id in plat]
     status_sheet(wb, statuses, {p.unit_name: p.credit_code for p in plat.values()})
     ws = wb.create_sheet("年度数据")
     cols = [c for c in TABLE.columns if c.id != "platform_name"]

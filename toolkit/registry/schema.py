@@ -71,3 +71,24 @@ KINDS = {
     **{k: annex("record")[k].label for k in ("admin_penalty", "judicial_penalty", "credit_blacklist")},
     "report": "报送（半）年度总结报告",
 }
+
+accounts = sa.Table(                                    # migration 3: the web page's named logins
+    "accounts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("role", sa.String(10), nullable=False),   # 市州 / 省厅
+    sa.Column("city", sa.String(50)),                    # a 市州 account's city
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("disabled_at", sa.DateTime),
+)
+
+audit = sa.Table(                                       # migration 3: who uploaded, downloaded, changed what
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("account", sa.String(100)),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("object", sa.String(500)),
+    sa.Column("detail", sa.Text),
+)
