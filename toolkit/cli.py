@@ -351,7 +351,10 @@ def fill(data, out, fmt, annexes, flatten):
               help="处理结果（连同上传的文件）在处理完成后保留多少分钟，之后自动删除。")
 @click.option("--behind-proxy", is_flag=True,
               help="经本机的反向代理（如 nginx）访问：按 X-Forwarded-For 识别访问者（口令错误次数按人计）。")
-def serve(host, port, token, token_file, max_mb, max_files, keep_minutes, behind_proxy):
+@click.option("--db", "db", envvar="QHSME_DB",
+              help="台账数据库（与 qhsme registry 相同：文件路径或 postgresql://…）：网页上显示台账、可导入解析结果；"
+                   "数据库中建有账号时须用账号登录，并记录审计日志。")
+def serve(host, port, token, token_file, max_mb, max_files, keep_minutes, behind_proxy, db):
     """启动本机网页：下载表格、批量解析回收材料、自检与装订。
 
     在浏览器中打开显示的地址即可使用。上传的文件只保存在本机临时文件夹中，到期自动删除。
@@ -363,7 +366,8 @@ def serve(host, port, token, token_file, max_mb, max_files, keep_minutes, behind
     elif token and click.get_current_context().get_parameter_source("token").name == "COMMANDLINE":
         click.echo("注意：--token 写在命令行中，本机其他用户可用 ps 看到；建议改用 --token-file 口令文件。", err=True)
     run(host, port, {"token": token or None, "max_mb": max_mb, "max_files": max_files,
-                     "ttl": keep_minutes * 60, "behind_proxy": behind_proxy}, announce=click.echo)
+                     "ttl": keep_minutes * 60, "behind_proxy": behind_proxy, "db": db or None},
+        announce=click.echo)
 
 
 @main.command()

@@ -56,6 +56,7 @@ class WebConfig:
     workers: int = 2
     workspace: Path | None = None       # parent of the private workspace (default: the system temp)
     behind_proxy: bool = False          # behind nginx on this computer: the client is X-Forwarded-For
+    db: str | None = None               # the registry database (台账, named accounts, audit log)
 
     @classmethod
     def resolve(cls, config) -> "WebConfig":
@@ -87,6 +88,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
     throttle = guard.Throttle()
     app.extensions["qhsme_throttle"] = throttle
     limits = f"每次最多 {cfg.max_mb:g} MB、{cfg.max_files} 个文件"
+    from . import people
+    reg = people.open_registry(app, cfg)
 
     def refuse(why: str):
         """The page for a request refused from its headers (its body is not read)."""
@@ -114,7 +117,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
 
     @app.context_processor
     def _globals():
-        return {"csrf": _csrf(), "cfg": cfg, "nav": request.endpoint}
+        return {"csrf": _csrf(), "cfg": cfg, "nav": request.endpoint, "account": people.current(),
+                "login_on": people.login_required(app), "ledger": reg is not None}
 
     @app.before_request
     def _guard():
@@ -128,7 +132,10 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
             return refuse(why)
         if request.endpoint == "upload_js":
             return None
-        if cfg.token:
+        if people.accounts_on(app):
+            if not people.signed_in(app) and request.endpoint not in ("login", "logout"):
+                return redirect(url_for("login", next=guard.safe_next(request.full_path.rstrip("?"))))
+        elif cfg.token:
             given = request.args.get("token")
             if given is not None:
                 wait = throttle.wait(_client())
@@ -189,6 +196,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
     def login():
         nxt = guard.safe_next(request.values.get("next"))
         wrong = False
+        if people.accounts_on(app):
+            return people.login_page(app, nxt, throttle, _client, _locked)
         if session.get("auth") or not cfg.token:
             return redirect(nxt)
         if request.method == "POST":
@@ -208,8 +217,9 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
 
     @app.post("/logout")
     def logout():
+        people.audit(app, "logout")
         session.clear()
-        return redirect(url_for("login") if cfg.token else url_for("index"), 303)
+        return redirect(url_for("login") if people.login_required(app) else url_for("index"), 303)
 
     @app.get("/upload.js")
     def upload_js():
@@ -257,6 +267,7 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         job.title = f"{len(fs)} 个文件"
         _mine(job)
         uploads = _save(fs, job.dir / "in", set(_parse_suffixes()) | {ZIP})
+        people.audit(app, "upload", f"解析回收材料 {job.id}", _shown(uploads))
         jobs.submit(job, run_batch, uploads)
         return redirect(url_for("job_page", job_id=job.id), 303)
 
@@ -278,13 +289,15 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
         data_up = _save(data_fs, job.dir / "in", set(_parse_suffixes()) | DATA_SUFFIXES)
         item_up = {n: _save(fs, job.dir / f"item{n}", ATTACHMENT_SUFFIXES, stem="材料") for n, fs in item_fs.items()}
         photos = _save(_files("photos"), job.dir / "photos", PHOTO_SUFFIXES, stem="照片")
+        people.audit(app, "upload", f"自检与装订 {job.id}",
+                     _shown(data_up + [u for ups in item_up.values() for u in ups] + photos))
         options = {"duplex": bool(request.form.get("duplex")), "package": bool(request.form.get("package"))}
         jobs.submit(job, run_self, data_up, item_up, options, photos)
         return redirect(url_for("job_page", job_id=job.id), 303)
 
     @app.get("/jobs/<job_id>")
     def job_page(job_id):
-        job = jobs.get(job_id)
+        job = people.own_job(app, jobs.get(job_id))
         if job is None:
             abort(404)
         running = job.running            # one look: the job may finish while the page renders
@@ -296,12 +309,15 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
 
     @app.get("/jobs")
     def history():
-        shown = [j for j in jobs.all() if not cfg.token or j.id in session.get("jobs", [])]
+        if people.accounts_on(app):
+            shown = [j for j in jobs.all() if people.own_job(app, j)]
+        else:
+            shown = [j for j in jobs.all() if not cfg.token or j.id in session.get("jobs", [])]
         return render_template("history.html", jobs=shown, ttl=cfg.ttl, now=_now())
 
     @app.post("/jobs/<job_id>/cancel")
     def cancel(job_id):
-        job = jobs.get(job_id)
+        job = people.own_job(app, jobs.get(job_id))
         if job is None:
             abort(404)
         jobs.cancel(job)
@@ -310,21 +326,23 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
     @app.get("/jobs/<job_id>/app/<int:n>/<kind>")
     def applicant_file(job_id, n, kind):
         from .downloads import applicant_file as make
-        job = jobs.get(job_id)
+        job = people.own_job(app, jobs.get(job_id))
         got = make(job, n, kind) if job is not None and job.finished_ok else None
         if got is None:
             abort(404)
         path, name, mimetype = got
+        people.audit(app, "download", f"{job.id} 第{n}家 {name}")
         if kind == "report":
             return send_file(path, mimetype=mimetype)
         return send_file(path, as_attachment=True, download_name=name, mimetype=mimetype)
 
     @app.get("/jobs/<job_id>/<key>")
     def job_file(job_id, key):
-        job = jobs.get(job_id)
+        job = people.own_job(app, jobs.get(job_id))
         if job is None or key not in job.outputs:
             abort(404)
         path, name = job.outputs[key]
+        people.audit(app, "download", f"{job.id} {name}")
         if key == "report":
             return send_file(path, mimetype="text/html")
         return send_file(path, as_attachment=True, download_name=name)
@@ -339,6 +357,8 @@ def create_app(config: WebConfig | dict | None = None) -> Flask:
             for f in files:
                 name_parts(f.filename)
 
+    from .ledger import install
+    install(app, reg, jobs, _error)
     return app
 
 
@@ -391,8 +411,17 @@ def _now():
     return time.monotonic()
 
 
+def _shown(uploads) -> str:
+    names = [u.shown for u in uploads]
+    return "、".join(names[:20]) + (f" 等 {len(names)} 个文件" if len(names) > 20 else "")
+
+
 def _mine(job) -> None:
-    """Remember the job in this browser's session (the history shows these when a token is set)."""
+    """Remember the job in this browser's session (the history shows these when a token is set),
+    and its account (who submitted it)."""
+    from .people import current
+    acc = current()
+    job.owner = acc.name if acc else ""
     mine = [j for j in session.get("jobs", []) if j != job.id][-29:]
     session["jobs"] = mine + [job.id]
 

@@ -81,7 +81,9 @@ def precheck(app, method: str, path: str, headers: dict, client: str) -> str | N
     if method != "POST":
         return None
     cfg = app.config["QHSME"]
-    if cfg.token and path != "/login" and not authenticated(app, headers.get("COOKIE", "")):
+    required = app.extensions.get("qhsme_login_required")
+    if (required() if required else cfg.token) and path != "/login" \
+            and not authenticated(app, headers.get("COOKIE", "")):
         return LOGIN
     if path == "/login" and not cfg.behind_proxy and app.extensions["qhsme_throttle"].wait(client):
         return LOCKED

@@ -54,6 +54,7 @@ class Job:
     started_at: float = field(default_factory=time.time)     # wall clock, for the history
     title: str = ""               # what was uploaded, for the history (“12 个文件”)
     cancel_requested: bool = False
+    owner: str = ""               # the account that submitted it (named logins)
     store: dict = field(default_factory=dict)      # per applicant: data, problems, report (downloads)
     future: object = None
 

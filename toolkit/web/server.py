@@ -46,10 +46,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_host(host: str, token: str | None) -> None:
-    if not is_loopback(host) and not token:
+def check_host(host: str, token: str | None, accounts: bool = False) -> None:
+    """Refuse the network without a token or named accounts (``--db`` with accounts)."""
+    if not is_loopback(host) and not token and not accounts:
         raise UnsafeHost(f"监听地址 {host} 可被其他电脑访问，必须设置口令："
-                         "加 --token-file 口令文件（或环境变量 QHSME_TOKEN）；只在本机使用请去掉 --host")
+                         "加 --token-file 口令文件（或环境变量 QHSME_TOKEN），或用 --db 给出已建账号的台账数据库"
+                         "（qhsme registry account add）；只在本机使用请去掉 --host")
 
 
 def check_port(host: str, port: int) -> None:
@@ -65,6 +67,15 @@ def check_port(host: str, port: int) -> None:
             s.bind(addr)
         except OSError as e:
             raise QhsmeError(f"无法在 {host}:{port} 启动（{e.strerror or e}）：端口可能已被占用，请换一个 --port") from e
+
+
+def _has_accounts(db) -> bool:
+    if not db:
+        return False
+    from ..registry.accounts import has_accounts
+    from ..registry.db import Registry
+    with Registry(db, create=True) as reg:
+        return has_accounts(reg)
 
 
 def read_token_file(path) -> str:
@@ -202,7 +213,7 @@ def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, m
 def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | None = None,
           announce=print) -> None:
     cfg = WebConfig.resolve(config)
-    check_host(host, cfg.token)
+    check_host(host, cfg.token, accounts=_has_accounts(cfg.db))
     check_port(host, port)
     app = create_app(cfg)
     jobs = app.extensions["qhsme_jobs"]
@@ -219,7 +230,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, config: WebConfig | dict | 
     else:
         shown = f"[{host}]" if ":" in host else host
         announce(f"已启动：在浏览器中打开 http://{shown}:{port}/   （按 Ctrl+C 停止）")
-    if cfg.token:
+    reg = app.extensions.get("qhsme_registry")
+    if reg is not None:
+        announce(f"台账数据库：{reg.name}")
+    if _has_accounts(cfg.db):
+        announce("此数据库已建账号：访问时须用账号登录（启动口令不再使用）。")
+    elif cfg.token:
         announce("访问时需输入启动时设置的口令（或在地址后加 ?token=口令 打开一次）。")
 
     def stop(signum, frame):

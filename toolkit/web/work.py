@@ -55,10 +55,20 @@ def parse_files(files: list[tuple[Path, str]], progress=None, read: list[list] |
     # unknown, blank (空白表格) and wrongly filled files said as on the command line, repeated
     # problems grouped
     validated, sources, _ = collect(parsed, forms="“下载表格”中的表格")
-    data = dict(validated.data)
-    if sources:
-        data["sources"] = dict(sorted(sources.items()))
-    return validated, data
+    from ..parse import ParseResult
+    # as ``qhsme parse`` writes it: sources, the values read by OCR (ocr), a scan's seals
+    return validated, ParseResult(validated, sources, parsed).data
+
+
+def ocr_values(app_id: str, data: dict) -> list[dict]:
+    """The values read from a scan (OCR), as the XLSX's 识别结果 sheet lists them;
+    ``review``: below the confidence a clerk should compare with the paper (请核对)."""
+    from ..export import ocr_rows
+    out = []
+    for _, path, label, value, conf, review, source in ocr_rows([(app_id, data)]):
+        out.append({"path": path, "label": label or path, "value": value, "review": bool(review),
+                    "confidence": "—" if conf is None else f"{conf:.2f}", "source": user_text(source)})
+    return out
 
 
 def run_check(data: dict, items=None):
@@ -153,7 +163,7 @@ def run_batch(job, uploads: list[Upload]) -> None:
         problems = scrub(a.problems + validated.problems, job.dir, names)
         if not a.files and not a.problems:
             problems.append(Problem("没有可解析的表格文件（.pdf/.docx）"))
-        report, why = run_check(validated.data) if validated.data else (None, None)
+        report, why = run_check(data) if validated.data else (None, None)
         has_data = bool(data and any(k.startswith("annex") for k in data))
         if has_data:
             data.setdefault("id", a.id)
@@ -167,7 +177,8 @@ def run_batch(job, uploads: list[Upload]) -> None:
                         "findings": findings_rows(report) if report else [],
                         "counts": report.counts if report else {}, "verdict": report.verdict if report else "",
                         "check_note": why or ("" if report else "没有读出数据，未检查"),
-                        "has_data": has_data, "report_json": report.to_json() if report else None})
+                        "has_data": has_data, "report_json": report.to_json() if report else None,
+                        "ocr": ocr_values(a.id, data) if has_data else []})
     for r in results:
         r["own_findings"] = r["findings"]
     common = common_findings(results)
