@@ -116,25 +116,36 @@ def test_scanned_values_are_marked_in_json_and_xlsx(stamped3):
     assert flagged >= low
 
 
-def test_low_confidence_values_are_listed_to_check(annex3, monkeypatch):
-    """A value under the threshold gets a located 提示 请核对 (here: every value, threshold 1.01)."""
-    from toolkit.parse import parse_file
-    from toolkit.parse.scan import read
+@pytest.fixture(scope="module")
+def unstamped3(annex3):
+    """The unstamped colour scan's page geometry, recognised once (tests read copies)."""
+    from toolkit.parse.scan import scan_pages
     _, d = annex3
+    return scan_pages(d / "unstamped.jpg")
+
+
+def _read(geos):
+    import copy
+    from toolkit.parse.scan.read import read_geos
+    return read_geos(copy.deepcopy(geos), "unstamped.jpg")
+
+
+def test_low_confidence_values_are_listed_to_check(unstamped3, monkeypatch):
+    """A value under the threshold gets a located 提示 请核对 (here: every value, threshold 1.01)."""
+    from toolkit.parse.scan import read
     monkeypatch.setattr(read, "LOW_CONF", 1.01)
-    pf = parse_file(d / "unstamped.jpg")
+    [pf] = _read(unstamped3)
     checks = [p for p in pf.problems if "识别置信度较低" in p.message and "请核对" in p.message]
-    assert len(checks) == len([v for v in pf.values if v.conf is not None])
+    assert len(checks) == len([v for v in pf.values if v.conf is not None]) > 0
     assert all(p.field and p.severity == "提示" for p in checks)
 
 
-def test_an_unstamped_colour_scan_says_not_stamped(annex3):
-    from toolkit.parse import parse_file
-    _, d = annex3
-    pf = parse_file(d / "unstamped.jpg")
+def test_an_unstamped_colour_scan_says_not_stamped(unstamped3):
+    [pf] = _read(unstamped3)
     assert pf.annex == "annex3"
     said = [p.message for p in pf.problems if "未盖章" in p.message]
-    assert len(said) == 1 and "盖章）" in said[0]
+    assert len(said) == 1 and "申报单位（盖章）" in said[0]
+    assert [s for _, _, s in pf.seals] == [False]
 
 
 def test_a_greyscale_scan_says_colour_could_not_be_checked(annex3):
@@ -289,3 +300,13 @@ def test_a_scanned_dossier_reads_its_annexes_and_lists_the_other_items(scanned_d
     for words in ("封面（第1页）", "目录（第2页）", f"（六）营业执照复印件（第{keep[3]}页",
                   f"（十一）对申报材料真实性的声明（第{keep[5]}页"):
         assert words in msg, msg
+
+
+def test_printed_words_are_found_whatever_their_width():
+    """A recogniser gives ％ and （） as % and (): the reader's search folds widths (NFKC)."""
+    from toolkit.parse.drawn.text import Stream
+    from toolkit.parse.geometry import G, PageGeo
+    page = PageGeo(1, 0, glyphs=[G(c, 10 * k, 10 * k + 9, 0, 10, 10, 1) for k, c in enumerate("投资比例%所在市(州):")])
+    st = Stream([page])
+    assert st.find("投资比例％", 0) == 0
+    assert st.find("所在市（州）：", 0) == 5

@@ -99,3 +99,33 @@ def test_brackets_of_a_piece_are_of_one_kind():
     chars = [(c, (k + .5) / 7, .99) for k, c in enumerate("(2025年度)")]
     gl = glyphs_of(Piece(0, 0, 140, 20, 0), "", chars, 0.36, 1)
     assert "".join(g.text for g in gl) == "（2025年度）"
+
+
+def test_a_colon_read_as_two_dots_and_a_date_rule_read_as_underscores_are_tidied():
+    """所在市（州）： scanned: the recogniser reads the colon as two stacked dots, and the rule
+    under a date as underscores; the label must read as printed for the reader to find it."""
+    from toolkit.parse.geometry import G
+    from toolkit.parse.scan.source import tidy
+    label = [G(c, 128 + 14 * k, 142 + 14 * k, 478, 493, 15.0, 1, conf=0.99) for k, c in enumerate("所在市")]
+    dots = [G("•", 220, 222, 482.3, 485.3, 3.0, 1, conf=0.8), G("•", 220, 222, 488.5, 491.5, 3.0, 1, conf=0.7)]
+    rule = [G("_", 330, 340, 533, 534.5, 1.5, 1)]
+    value = [G(c, 246 + 13 * k, 259 + 13 * k, 478, 491, 12.6, 1) for k, c in enumerate("西宁市")]
+    got = tidy(label + dots + rule + value)
+    assert "".join(g.text for g in got) == "所在市：西宁市"
+    colon = got[3]
+    assert colon.top == 482.3 and colon.bottom == 491.5 and colon.conf == 0.7
+    # a middle dot between words (a name: 阿卜杜·热合曼) is no colon
+    name = [G("杜", 100, 112, 100, 112, 12, 1), G("·", 113, 115, 105, 107, 2, 1), G("热", 116, 128, 100, 112, 12, 1)]
+    assert "".join(g.text for g in tidy(name)) == "杜·热"
+
+
+def test_a_dot_read_before_a_value_is_no_part_of_it():
+    """申报单位（盖章）：青海… scanned: one dot of the colon read with the value's piece."""
+    from toolkit.parse.geometry import G
+    from toolkit.parse.scan.source import tidy
+    label = [G(c, 50 + 12 * k, 62 + 12 * k, 100, 112, 12.0, 1) for k, c in enumerate("单位（盖章）：")]
+    piece = [G(c, 140 + 12 * k, 152 + 12 * k, 101, 113, 12.5, 1) for k, c in enumerate("·青海")]
+    assert "".join(g.text for g in tidy(label + piece)) == "单位（盖章）：青海"
+    bare = [G(c, 50 + 12 * k, 62 + 12 * k, 100, 112, 12.0, 1) for k, c in enumerate("所在市（州）")]
+    piece = [G(c, 125 + 12 * k, 137 + 12 * k, 101, 113, 12.5, 1) for k, c in enumerate("•西宁")]
+    assert "".join(g.text for g in tidy(bare + piece)) == "所在市（州）：西宁"

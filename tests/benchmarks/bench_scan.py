@@ -18,6 +18,13 @@ characters printed in it.  Measured:
 * peak memory (ru_maxrss) of the OCR process (the scans are made in a child) and of
   Tesseract (<= 1 GB asked).
 
+End to end (``--values``): each annex's pages scanned into one image-only PDF and read by
+``toolkit.parse.parse_file`` (scan -> drawn readers); its values compared with what the
+drawn-form reader takes from the same PDF's text (``read_flat``): values exact (𠀀 left out),
+values put into fields the PDF leaves empty, s/page against whole-page Tesseract, peak memory::
+
+    python tests/benchmarks/bench_scan.py --values
+
 Exit code 1 when a target is missed.
 """
 from __future__ import annotations
@@ -177,8 +184,87 @@ def main(limit: int) -> int:
     return 0 if ok else 1
 
 
+def make_values(d: Path) -> None:
+    """Per kind and annex: its scanned pages (JPEG), them as one image-only PDF, and the
+    reference values read from the PDF's text."""
+    import img2pdf
+    import pikepdf
+    from toolkit.parse.pdf_flat import read_flat
+    from toolkit.parse.scan import synth
+    for kind, docs in pdfs(d).items():
+        for name, pdf in docs:
+            ref = read_flat(pikepdf.open(io.BytesIO(pdf)), "ref.pdf")
+            jpgs = [synth.scan(page, seed=k) for k, page in enumerate(synth.render_pdf(pdf))]
+            for k, j in enumerate(jpgs, 1):
+                (d / f"v-{kind}-{name}-{k}.jpg").write_bytes(j)
+            (d / f"v-{kind}-{name}.pdf").write_bytes(img2pdf.convert(jpgs))
+            want = {str(v.name): v.raw for v in ref.values}
+            (d / f"v-{kind}-{name}.json").write_text(json.dumps(want, ensure_ascii=False), encoding="utf-8")
+
+
+def _norm(x) -> str:
+    return unicodedata.normalize("NFKC", str(x)).replace(" ", "")
+
+
+def values_main() -> int:
+    from toolkit.parse import parse_file
+    from toolkit.parse.scan import available
+    from toolkit.parse.scan.ocr import engine
+    reason = available()
+    if reason:
+        print("跳过：" + reason)
+        return 1
+    have_tess = shutil.which("tesseract") is not None
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        subprocess.run([sys.executable, __file__, "--make-values", str(d)], check=True)
+        engine()
+        for kind in ("print", "word"):
+            docs = sorted(d.glob(f"v-{kind}-*.pdf"))
+            if not docs:
+                print(f"{kind:6s} skipped (soffice not installed)")
+                continue
+            exact = total = invented = pages = 0
+            ours = tess = 0.0
+            for pdf in docs:
+                want = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+                t = time.perf_counter()
+                pf = parse_file(pdf)
+                ours += time.perf_counter() - t
+                jpgs = sorted(d.glob(f"{pdf.stem}-*.jpg"))
+                pages += len(jpgs)
+                if have_tess:
+                    tess += sum(_tesseract(j)[0] for j in jpgs)
+                got = {str(v.name): v.raw for v in pf.values}
+                counted = {k: v for k, v in want.items() if NO_FONT not in str(v)}
+                ok_here = sum(1 for k, v in counted.items() if k in got and _norm(got[k]) == _norm(v))
+                extra = [k for k, v in got.items() if k not in want and v not in ("", False, None)]
+                exact += ok_here
+                total += len(counted)
+                invented += len(extra)
+                print(f"    {kind} {pdf.stem[2 + len(kind) + 1:]}: {ok_here}/{len(counted)} values exact, "
+                      f"{len(extra)} invented, {len(jpgs)} pages; "
+                      + "; ".join(f"{k}: {counted[k]!r}->{got.get(k)!r}" for k in counted
+                                  if k not in got or _norm(got[k]) != _norm(counted[k]))[:300])
+            rate = exact / max(1, total)
+            line = (f"{kind:6s} {pages} pages: values exact {exact}/{total} = {rate:.1%}, invented {invented}; "
+                    f"{ours / max(1, pages):.2f} s/page end to end")
+            if have_tess:
+                line += f" vs tesseract {tess / max(1, pages):.2f} s/page (ratio {ours / max(tess, 1e-9):.2f})"
+            print(line)
+            ok &= rate >= 0.97 and invented == 0 and (not have_tess or ours <= tess)
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: parse process {me:.0f} MB")
+    return 0 if ok and me <= 1024 else 1
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--make"]:
         make(Path(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1:2] == ["--make-values"]:
+        make_values(Path(sys.argv[2]))
+    elif sys.argv[1:2] == ["--values"]:
+        sys.exit(values_main())
     else:
         sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10 ** 6))

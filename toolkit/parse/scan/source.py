@@ -103,7 +103,30 @@ def tidy(glyphs: list) -> list:
         a.bottom = b.bottom
         a.size = max(a.size, (a.bottom - a.top) / 0.94)
         a.conf = min(a.conf if a.conf is not None else 1.0, b.conf if b.conf is not None else 1.0)
-    return [g for g in keep if id(g) not in gone]
+    out = [g for g in keep if id(g) not in gone]
+    return _lead_dots(out)
+
+
+def _same_piece(a, b) -> bool:
+    return a.page == b.page and a.top == b.top and a.bottom == b.bottom
+
+
+def _lead_dots(glyphs: list) -> list:
+    """A dot read at the start of a piece of Chinese text (one of a colon's dots, the other
+    lost): no value starts with one.  After a label's closing bracket it is the colon."""
+    out = []
+    for i, g in enumerate(glyphs):
+        nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+        first = i == 0 or not _same_piece(glyphs[i - 1], g)
+        if g.text in DOTS and first and nxt is not None and _same_piece(g, nxt) and "\u3400" <= nxt.text[:1] <= "\U0003ffff":
+            left = max((h for h in out if h.page == g.page and abs(h.cy - g.cy) < 0.5 * g.size
+                        and h.x1 <= g.x0 + 1 and g.x0 - h.x1 < 2 * g.size), key=lambda h: h.x1, default=None)
+            if left is not None and left.text in "）)":
+                g.text = "："
+                out.append(g)
+            continue
+        out.append(g)
+    return out
 
 
 def scan_pages(src, name: str = "", first: int = 1, ocr: bool = True) -> list[ScanGeo]:
