@@ -95,7 +95,7 @@ class GridReader(Emitter):
             self.blocks.extend(page_blocks(p, self.grids[p.number]))
         self.index = {id(b): k for k, b in enumerate(self.blocks)}
         self.words = self._model_words()
-        self.ends = [w for w in self.words if len(w) > 2 and w.endswith("：")] + \
+        self.ends = [w for w in self.words if len(w) > 2 and w.endswith((":", "："))] + \
             [squash(i.text) for s in annex.all_sections() for i in s.items if isinstance(i, Text) and len(i.text) > 3]
         self.cursor = 0
         self.offset = 0                     # glyphs of the cursor's block already read
@@ -108,7 +108,7 @@ class GridReader(Emitter):
         words = set()
         for w in self.a.printed_texts():
             words.add(squash(w))
-            words.add(squash(w) + "：")
+            words.add(squash(w + "："))
         for t in self.a.tables():
             for c in t.columns:
                 words.add(squash(_head(t, c)))

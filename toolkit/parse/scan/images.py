@@ -70,7 +70,8 @@ def image_pages(data: bytes, name: str = "", first: int = 1) -> list[PageImage]:
         im = Image.open(io.BytesIO(data))
         frames = [f.copy() for f in ImageSequence.Iterator(im)]
     except (OSError, SyntaxError, ValueError) as e:
-        raise InputError(f"无法读取图像（{type(e).__name__}）：请提供 JPEG、PNG、TIFF 或 PDF 扫描件",
+        raise InputError(f"无法读取图像（{type(e).__name__}，文件可能已损坏），需要人工录入；"
+                         "请重新扫描为 JPEG、PNG、TIFF 或 PDF",
                          file=name or None) from e
     return [_page(i, f) for i, f in enumerate(frames, first)]
 
