@@ -25,7 +25,7 @@ PW = {"张处长": "province-pw-1", "李科长": "xining-pw-22", "王科员": "h
 def platform_file(tmp, name, city, code):
     from toolkit.datafile import load
     d = json.loads(json.dumps(load(SAMPLES / "xining-complete.yaml"), default=str))
-    d["annex1"].update(unit_name=name, city=city, credit_code=code)
+    d["annex1"].update(unit_name=name, city=city, **({"credit_code": code} if code else {}))
     p = tmp / f"{name}.json"
     p.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     return p
@@ -174,6 +174,28 @@ def test_import_a_finished_batch_in_one_click_audited_and_jobs_kept_to_their_acc
     assert {("李科长", "upload"), ("李科长", "download"), ("李科长", "registry-import")} <= acts
     upload_row = next(x for x in audit_of(db) if x[1] == "upload")
     assert "西宁/附件1.docx" in upload_row[3]
+
+
+def test_an_import_lists_the_values_that_differ_from_the_registry_and_keeps_the_registrys(
+        app, db, tmp_path, docx_annexes):
+    old = platform_file(tmp_path, "青海堃元中小企业服务有限公司", "西宁市", None)
+    d = json.loads(old.read_text(encoding="utf-8"))
+    d["annex1"]["platform_name"] = "旧的平台名称"
+    old.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    with Registry(db) as reg:
+        import_files(reg, [old])
+    li = login(app, "李科长")
+    loc, _ = upload(li, docx_annexes)
+    r = li.post(loc + "/import", data={"csrf": token_of(li, "/")})
+    text = r.get_data(as_text=True)
+    assert 'id="conflicts"' in text and "有 1 处与台账不一致" in text and "台账为“旧的平台名称”" in text
+    assert "/tmp" not in text and "解析汇总.json" in text
+    with Registry(db) as reg, reg.read() as conn:
+        import sqlalchemy as sa
+        from toolkit.registry.schema import platforms
+        names = conn.execute(sa.select(platforms.c.platform_name).where(
+            platforms.c.unit_name == "青海堃元中小企业服务有限公司")).scalars().all()
+    assert names == ["旧的平台名称"]                                       # the registry's value kept
 
 
 def test_a_city_account_imports_only_its_own_citys_applications(app, db, docx_annexes):
