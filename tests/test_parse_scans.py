@@ -310,3 +310,25 @@ def test_printed_words_are_found_whatever_their_width():
     st = Stream([page])
     assert st.find("投资比例％", 0) == 0
     assert st.find("所在市（州）：", 0) == 5
+
+
+def test_a_scan_with_an_ocr_programs_invisible_text_is_read_by_our_own_ocr(annex3, tmp_path):
+    """As ocrmypdf writes it: the page image under invisible text (render mode 3) that may be
+    wrong; the values come from our reading of the image, the text layer is not trusted."""
+    import img2pdf
+    import pikepdf
+    from toolkit.parse import parse_file
+    want, d = annex3
+    pdf = pikepdf.open(io.BytesIO(img2pdf.convert((d / "stamped.jpg").read_bytes())))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources.Font = pikepdf.Dictionary(F1=font)
+    page.contents_add(pdf.make_stream(b"BT 3 Tr /F1 12 Tf 72 700 Td (WRONG OCR TEXT LAYER 12345) Tj ET"))
+    path = tmp_path / "ocrmypdf.pdf"
+    pdf.save(path)
+    pf = parse_file(path)
+    assert pf.annex == "annex3" and pf.kind == "scan"
+    ok, total, invented = _score(want, pf)
+    assert ok >= 0.97 * total and invented == []
+    assert not any("WRONG" in str(v.raw) for v in pf.values)

@@ -49,11 +49,21 @@ def read_flat_parts(pdf, file: str, first_page: int = 1) -> list[ParsedFile]:
         pf.problem(f"无法读取PDF中的文字（{type(e).__name__}），{MANUAL}", fix="请提交本工具表格填写后保存的PDF")
         return [pf]
     glyphs = [g for p in pages for g in p.glyphs]
-    if len(glyphs) < 5 and has_images(pdf):
+    if len(glyphs) < 5 and has_images(pdf) or _scanned(pdf, pages):
         from .scan.read import read_scan
-        hidden = sum(p.hidden for p in pages) >= 5
-        return read_scan(pdf, file, first_page, why="带隐藏识别文字层的图片PDF" if hidden else "图片PDF")
+        layer = len(glyphs) >= 5 or sum(p.hidden for p in pages) >= 5
+        return read_scan(pdf, file, first_page, why="带识别文字层的图片PDF" if layer else "图片PDF")
     return [_read_flat(pdf, pf, pages, glyphs)]
+
+
+def _scanned(pdf, pages) -> bool:
+    """Every page an image with no drawn rule: a scan, also under an OCR program's text
+    layer (ocrmypdf), which is not trusted: the image is read by our own OCR."""
+    try:
+        return bool(pages) and all(len(page.get_images()) and not (p.hrules or p.vrules or p.rects)
+                                   for page, p in zip(pdf.pages, pages))
+    except Exception:            # an unusual resource tree: not taken for a scan
+        return False
 
 
 def _read_flat(pdf, pf: ParsedFile, pages, glyphs) -> ParsedFile:
