@@ -227,3 +227,15 @@ def test_without_accounts_the_token_login_stays_and_the_ledger_is_shown(tmp_path
     assert c.get("/audit").status_code == 404                         # no named logins: no audit page
     a.extensions["qhsme_jobs"].close()
     a.extensions["qhsme_registry"].close()
+
+
+def test_the_network_needs_a_token_or_accounts_and_serve_takes_db(db, tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+    from toolkit.web.server import UnsafeHost, _has_accounts, check_host
+    assert _has_accounts(db) and not _has_accounts(str(tmp_path / "无账号.sqlite3")) and not _has_accounts(None)
+    check_host("0.0.0.0", None, accounts=_has_accounts(db))            # named logins guard the page
+    with pytest.raises(UnsafeHost, match="account add"):
+        check_host("0.0.0.0", None, accounts=False)
+    assert "--db" in CliRunner().invoke(main, ["serve", "--help"]).output
