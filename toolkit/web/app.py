@@ -9,8 +9,11 @@ Pages (Chinese, server-rendered, no JavaScript):
   annexes and the article 9 attachments; the check report, the filled forms
   and the bound dossier (a draft when items are missing).
 
-- ``/jobs``   处理记录: the jobs still kept (this browser's when a token is set),
-  with their counts, when they expire, and a button to cancel a running one.
+- ``/jobs``   处理记录: the jobs still kept (this browser's when a token is set, this
+  account's with named logins, every one for 省厅), with their counts, when they
+  expire, and a button to cancel a running one.
+- ``/registry``, ``/audit`` with ``--db`` (``ledger.py``): the 台账, 导入台账 from a batch
+  job, the audit log; named logins (``people.py``) when the database has accounts.
 
 Safety: uploads are stored under generated names in a private workspace
 removed ``ttl`` seconds after the job finished; a name with ``..`` or an
