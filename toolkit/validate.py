@@ -17,7 +17,7 @@ from .normalize import BadValue, is_empty, normalize
 from .problems import WARNING, Problem, has_errors
 
 FORMAT = "qhsme-application/1"
-META_KEYS = ("format", "id", "note", "sources")
+META_KEYS = ("format", "id", "note", "sources", "ocr", "seals")   # parse output: where values came from
 
 
 @dataclass
