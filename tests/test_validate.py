@@ -72,3 +72,13 @@ def test_wrong_shapes_do_not_crash():
 def test_validation_is_idempotent(good_data):
     again = validate(good_data)
     assert again.ok and again.data == good_data
+
+
+def test_a_saved_scan_parse_keeps_its_ocr_and_seal_sections(good_data):
+    """``qhsme check`` on the JSON ``qhsme parse`` wrote for a scan: the seal result reaches the
+    article 9 check and the OCR marks stay, with no 未知的部分 warning."""
+    data = {**good_data, "ocr": {"annex3.applicant": {"confidence": 0.97, "source": "第1页（扫描件）"}},
+            "seals": {"annex3": [{"place": "申报单位（盖章）", "stamped": False}]}}
+    result = validate(data)
+    assert result.data["ocr"] == data["ocr"] and result.data["seals"] == data["seals"]
+    assert not [p for p in result.problems if "未知的部分" in p.message]
