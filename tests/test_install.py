@@ -26,8 +26,11 @@ def installed(tmp_path_factory):
                           capture_output=True, text=True, check=True).stdout.strip()
     deps = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
     (Path(site) / "test_runner_deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q",
-                    str(wheel)], check=True)
+    # --ignore-installed: the runner's own copy of qhsme (CI installs it non-editable) is visible
+    # through the .pth file, and pip would otherwise call the wheel installed already
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
+                    "--ignore-installed", "-q", str(wheel)], check=True)
+    assert (env / "bin" / "qhsme").exists()
     return py, tmp
 
 
