@@ -123,3 +123,19 @@ def test_a_damaged_checksum_list_is_said(package, tmp_path):
             zout.writestr(info, b"{not json" if info.filename == CHECKSUMS else zin.read(info))
     (p,) = verify_zip(bad)
     assert p.severity == ERROR and CHECKSUMS in p.message
+
+
+def test_qhsme_check_package_verifies_the_electronic_version(package, tmp_path):
+    """``qhsme check DATA --package ZIP``: 符合 for the package as bound; a piece changed after
+    binding is 不符合 naming it, and the command exits 1."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+    data = str(SAMPLES / "xining-complete.yaml")
+    ok = CliRunner().invoke(main, ["check", data, "--package", str(package), "--format", "json"])
+    found = [f for f in json.loads(ok.output)["passed"] if f["rule"] == "a9.package"]
+    assert ok.exit_code == 0 and found and found[0]["actual"] == "全部文件一致"
+    bad = rewrite(package, tmp_path / "changed.zip", change=PIECE)
+    res = CliRunner().invoke(main, ["check", data, "--package", str(bad)])
+    assert res.exit_code == 1
+    assert "电子版材料与装订时一致" in res.output and "06-营业执照复印件.pdf" in res.output

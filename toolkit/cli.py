@@ -275,15 +275,17 @@ def parse(paths, out, batch, jobs):
               help="检查设置（YAML）：门槛、青南/环湖地区范围等。")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="装订清单（YAML），用于核对第九条第（六）至（十一）项材料是否齐全。")
+@click.option("--package", type=click.Path(exists=True, path_type=Path),
+              help="电子版（qhsme dossier --package 生成的 .zip 或其解压后的文件夹）：核对每个文件与装订时的SHA-256是否一致。")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="报告写入此文件（默认打印）。")
-def check(data, fmt, as_of, config, manifest, out):
+def check(data, fmt, as_of, config, manifest, package, out):
     """按认定管理办法检查申报数据：第五、六、七条条件，附件之间的一致性，第九条材料，第十六条情形。
 
     每条结论注明：不符合 / 需核实 / 提示，条款（如 第五条第（三）项），要求与实际值，出自哪个附件哪一行。
     没有“不符合”时退出码为 0，否则为 1。
     """
     from .check.service import run_check
-    report, text = run_check(data, fmt=fmt, as_of=as_of, config=config, manifest=manifest)
+    report, text = run_check(data, fmt=fmt, as_of=as_of, config=config, manifest=manifest, package=package)
     if out:
         from .datafile import write_atomic
         write_atomic(out, text.encode("utf-8"))

@@ -55,20 +55,23 @@ _ORDER = {}
 
 
 def check(data: dict, config: CheckConfig | dict | str | None = None, items: dict | None = None,
-          *, today: dt.date | None = None) -> Report:
+          *, today: dt.date | None = None, package=None) -> Report:
     """Check the validated application ``data``.
 
     ``config``: a ``CheckConfig``, a dict of its fields, a path to a YAML file
     of them, or None for the regulation's defaults.  ``items``: files given
     for 第九条 items 6–11 (``{6: ["licence.pdf"]}``); None when unknown.
     ``today`` stands in for the clock when neither the config nor 附件1
-    gives the as-of date (tests).
+    gives the as-of date (tests).  ``package``: the electronic version (zip or unpacked
+    folder) whose files are checked against its checksum list (第九条 电子版).
     """
     cfg = CheckConfig.resolve(config).for_application(data, today)
     found: list[Finding] = []
     for rule in RULES:
         found.extend(rule(data, cfg))
     found.extend(dossier.completeness(data, cfg, items))
+    if package is not None:
+        found.extend(dossier.package(package))
     found = article7.relax(found, data, cfg)
     order = {f.rule: i for i, f in reversed(list(enumerate(found)))}
     found.sort(key=lambda f: sort_key(f, order))

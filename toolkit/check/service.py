@@ -11,7 +11,7 @@ from . import check
 from .config import CheckConfig
 
 
-def run_check(data_path, fmt: str = "text", as_of=None, config=None, manifest=None):
+def run_check(data_path, fmt: str = "text", as_of=None, config=None, manifest=None, package=None):
     """(report, the report formatted as ``fmt``)."""
     checked = validate(load(data_path))
     if not checked.ok:
@@ -26,7 +26,7 @@ def run_check(data_path, fmt: str = "text", as_of=None, config=None, manifest=No
         from ..dossier.manifest import load_manifest
         m = load_manifest(manifest)
         items = {n: [str(p) for p in paths] for n, paths in m.files.items()}
-    report = check(checked.data, cfg, items)
+    report = check(checked.data, cfg, items, package=package)
     if fmt == "json":
         text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
