@@ -120,7 +120,7 @@ def test_the_web_page_says_a_blank_form_once(tmp_path):
 
 
 def test_a_blank_printed_pdf_is_an_error_said_once(tmp_path):
-    """The flattened reader's own guess (空白表格？, a hint) gives way to the one error."""
+    """A blank flattened print gets the one 空白表格 error (the reader itself guesses nothing)."""
     from toolkit.pdfform import write_filled
     p = tmp_path / "annex3-printed-blank.pdf"
     write_filled(3, {}, p, flatten=True)

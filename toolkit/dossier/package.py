@@ -30,9 +30,9 @@ def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base:
                   ident: str) -> Path:
     out = tmp / f"{base}（电子版）.zip"
     from ..pdfmeta import make_pdfa
-    index = [f"{base}（电子版）", "", f"{base}.pdf  装订本（共{_pages(bound)}页）", ""]
     sums: list[tuple[str, bytes]] = []
     with pikepdf.open(bound) as pdf, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        index = [f"{base}（电子版）", "", f"{base}.pdf  装订本（共{len(pdf.pages)}页）", ""]
         title = str(pdf.docinfo.get("/Title", base))
         _add(z, f"{base}.pdf", bound.read_bytes(), sums)
         for part in parts:
@@ -58,11 +58,6 @@ def write_package(tmp: Path, bound: Path, ranges: dict, parts, data: dict, base:
         _add(z, CHECKSUMS, listing)
         _add(z, SUMS_FILE, sha256sums)
     return out
-
-
-def _pages(path: Path) -> int:
-    with pikepdf.open(path) as pdf:
-        return len(pdf.pages)
 
 
 def _safe(title: str) -> str:

@@ -74,6 +74,7 @@ def _subset_of(font) -> StampFont:
                      tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)), ps)
 
 
+@lru_cache(maxsize=1)
 def stamp_font() -> StampFont:
     """The subset of the bundled serif font, made once per machine (fontTools: most of a
     second) and kept in the font cache beside it."""

@@ -139,13 +139,8 @@ def _read_pdf_parts(pdf, name: str, first_page: int = 1, split: bool = True) -> 
         pf.problem("PDF中没有可填写的字段", fix="请提交用本工具表格填写后保存的PDF")
         return [pf]
     drawn = draw_free_texts(pdf) if loose else set()      # typed over a printed form: read in place
-    if drawn:
-        # the pages changed in memory: a name that is no file keeps the reader from the disk copy
-        changed = f"{name}（添加的文字已画入页面）"
-        flat = read_flat(pdf, changed, first_page)
-        flat.file = name
-        for p in flat.problems:
-            p.file = name if p.file == changed else p.file
+    if drawn:                  # the pages changed in memory: read_flat reads the open document
+        flat = read_flat(pdf, name, first_page)
     else:
         from .pdf_flat import read_flat_parts
         more = read_flat_parts(pdf, name, first_page)      # a scan: one per annex its pages print
@@ -235,7 +230,6 @@ def said(pf: ParsedFile, expect: str | None = None, forms: str = FORMS) -> Parse
     if pf.annex in BY_ID and not any(_filled(v.raw) for v in pf.values) \
             and not any(p.severity == ERROR for p in pf.problems):
         name = BY_ID[pf.annex].name
-        pf.problems[:] = [p for p in pf.problems if "空白表格" not in p.message]   # a reader's guess
         pf.problem(f"空白表格：{name}中没有读出任何填写的内容", fix=f"请在{name}中填写后保存，再重新提交")
     return pf
 

@@ -107,10 +107,7 @@ def read_drawn(pages, pf: ParsedFile, said: str | None = None) -> ParsedFile:
     if said and said != annex.id:
         pf.problem(f"文件信息标注为{said}，但页面标题是{annex.name}；已按页面标题读取", severity=WARNING,
                    fix="请确认提交的是正确的附件")
-    read_pages(annex, pages, pf)
-    if not pf.values and not pf.problems:
-        pf.problem(f"{annex.name}：没有读到任何填写的内容（空白表格？）", severity=WARNING,
-                   fix="请确认提交的是填写后的表格")
+    read_pages(annex, pages, pf)         # nothing read: parse.said() reports 空白表格
     return pf
 
 

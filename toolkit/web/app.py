@@ -432,7 +432,9 @@ def _mine(job) -> None:
 def _chosen():
     """What the self-check page had chosen, per field, for the page to say which to choose again."""
     from ..dossier.items import application_items
-    labels = {"data": "申报数据", "photos": "附件2 实景照片"}
+    from ..model import annex
+    a2 = annex(2)
+    labels = {"data": "申报数据", "photos": f"{a2.name} {a2['photos'].label}"}
     labels.update({f"item{i.number}": i.label for i in application_items() if i.number >= 6})
     out = []
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import QhsmeError
 from ..problems import CAUTION, ERROR, WARNING, Problem, group_problems
 from .grouping import DATA_SUFFIXES, Application, Upload, group
-from .text import user_text
+from .text import _EXC_WORDS, user_text
 
 MISSING = "（此功能的模块尚未安装：{what}。请更新 qhsme 后再试）"
 
@@ -33,7 +33,7 @@ def read_all(paths: list[Path], progress=None) -> list[list]:
         for pf in pfs:
             for p in pf.problems:
                 if p.message.startswith("处理时出错："):
-                    why = "内存不足，文件太大或太复杂" if "MemoryError" in p.message else "文件可能已损坏或格式不受支持"
+                    why = _EXC_WORDS["MemoryError"] if "MemoryError" in p.message else "文件可能已损坏或格式不受支持"
                     p.message, p.fix = UNREADABLE.format(why=why), UNREADABLE_FIX
     return got
 

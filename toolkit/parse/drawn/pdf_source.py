@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
-from pathlib import Path
 
 import pikepdf
 
@@ -90,12 +89,11 @@ def open_pages(pdf, file: str, first: int = 1) -> list[PageGeo]:
 
     import pdfplumber
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    if Path(file).is_file():
-        src = file
-    else:
-        src = io.BytesIO()
-        pdf.save(src)
-        src.seek(0)
+    # the open document, never the file by name: the pages may be a piece of a dossier or
+    # changed in memory (added text drawn in), and a name need not be a file here
+    src = io.BytesIO()
+    pdf.save(src)
+    src.seek(0)
     with pdfplumber.open(src) as plumber:
         return [orient(i, *plumber_page(p)) for i, p in enumerate(plumber.pages, first)]
 

@@ -12,9 +12,9 @@ from ...model.fields import FieldType as T
 from ...problems import WARNING
 from ..geometry import Box, G
 from .cells import any_mark, bands, cells, ticked_in
+from .read import MANUAL
 from .text import cell_text, lines, squash
 
-MANUAL = "需要人工录入"
 TYPED_TICKS = frozenset({"√", "✓", "✔", "☑", "☒", "是", "■", "●", "×"})     # typed into an option's cell
 
 
