@@ -188,3 +188,23 @@ def test_stamped_footers_match_on_authored_and_attachment_pages(sample):
             mark = [c for c in page.chars if c["top"] < 20 * 72 / 25.4]
             assert "".join(c["text"] for c in mark) == "正本"
             assert abs(mark[-1]["x1"] - (210 - 18) * 72 / 25.4) < 1
+
+
+def test_unused_unembedded_fonts_dropped_per_stream_not_from_shared_resources():
+    """Two form XObjects share one resources dictionary naming an unembedded font; only the
+    second draws with it.  Pruning the first must not take the font from the second."""
+    import pikepdf
+
+    from toolkit.pdfmeta import drop_unembedded_unused
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    shared = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=helv)))
+    quiet = pikepdf.Stream(pdf, b"0 0 m 1 1 l S")
+    talks = pikepdf.Stream(pdf, b"BT /F1 9 Tf (x) Tj ET")
+    for s in (quiet, talks):
+        s.Type, s.Subtype, s.BBox, s.Resources = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 9, 9], shared
+    resources = [(quiet.Resources, quiet), (talks.Resources, talks)]
+    assert drop_unembedded_unused(pdf, resources) == 1
+    assert "/F1" not in quiet.Resources.Font
+    assert "/F1" in talks.Resources.Font

@@ -124,10 +124,14 @@ def drop_unembedded_unused(pdf: pikepdf.Pdf, resources=None) -> int:
             body = stream.read_bytes()
         except pikepdf.PdfError:
             continue
-        for key, font in bare:
-            if (key.encode() + b" ") not in body and (key.encode() + b"\n") not in body:
-                del res.Font[key]
-                dropped += 1
+        unused = {key for key, _ in bare
+                  if (key.encode() + b" ") not in body and (key.encode() + b"\n") not in body}
+        if unused:
+            # resources are often shared by many streams: this one gets its own, smaller copy
+            mine = pikepdf.Dictionary({k: v for k, v in res.items() if k != "/Font"})
+            mine.Font = pikepdf.Dictionary({k: v for k, v in res.Font.items() if k not in unused})
+            stream.Resources = mine
+            dropped += len(unused)
     return dropped
 
 
