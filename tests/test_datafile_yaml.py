@@ -22,6 +22,31 @@ def alias_bomb(levels: int = 9, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def yaml_loader(request, monkeypatch):
+    """Every test runs with libyaml (scanned for anchors in C, then loaded in C) and without it
+    (the pure-Python loader refusing them as it composes)."""
+    import toolkit.datafile as D
+    if request.param == "libyaml" and D._CLoader is None:
+        pytest.skip("PyYAML here was built without libyaml")
+    if request.param == "pure-python":
+        monkeypatch.setattr(D, "_CLoader", None)
+    return request.param
+
+
+def test_both_loaders_read_the_samples_alike(yaml_loader):
+    """What the fast path loads is what the pure-Python loader loads, sample by sample."""
+    import yaml
+
+    import toolkit.datafile as D
+    from toolkit.resources import samples_dir
+    files = sorted(samples_dir().glob("*.yaml"))
+    assert files
+    for p in files:
+        text = p.read_text(encoding="utf-8-sig")
+        assert load(p) == yaml.load(text, Loader=D._PlainLoader), p.name  # noqa: S506
+
+
 @pytest.fixture
 def bomb(tmp_path):
     p = tmp_path / "炸弹.yaml"

@@ -34,6 +34,23 @@ class _PlainLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_CLoader = getattr(yaml, "CSafeLoader", None)     # libyaml: the same YAML, about 15 times faster
+
+
+def _yaml(text: str):
+    """``text`` as YAML, anchors and aliases refused before anything is built.  With libyaml
+    the tokens are scanned in C for them first, then the file is loaded in C; without it the
+    pure-Python ``_PlainLoader`` refuses them as it composes."""
+    if _CLoader is None:
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader without aliases
+    for tok in yaml.scan(text, Loader=_CLoader):
+        if isinstance(tok, yaml.AliasToken):
+            raise _Refused(f"使用了别名（*{tok.value}）", tok.start_mark)
+        if isinstance(tok, yaml.AnchorToken):
+            raise _Refused(f"使用了锚点（&{tok.value}）", tok.start_mark)
+    return yaml.load(text, Loader=_CLoader)  # noqa: S506 - CSafeLoader, aliases refused above
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -64,7 +81,7 @@ def load(path) -> dict:
         if p.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader without aliases
+            data = _yaml(text)
     except json.JSONDecodeError as e:
         raise InputError(f"JSON格式错误：第{e.lineno}行第{e.colno}列，{e.msg}", file=str(path))
     except _Refused as e:
