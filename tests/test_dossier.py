@@ -318,18 +318,47 @@ def test_a_returned_filled_form_keeps_its_values(files, tmp_path, good_data):
     assert "810008" in text and "李喆" in text
 
 
-def test_binding_again_takes_the_authored_pages_from_the_layout_cache(files, tmp_path, monkeypatch):
-    """The same dossier bound again is not laid out again (WeasyPrint not called) and is the
-    same; a change in what the authored pages show (the date) is laid out anew."""
-    import weasyprint
+def test_binding_needs_no_layout_engine_and_is_repeatable(files, tmp_path):
+    """The authored pages are drawn directly: binding files imports no WeasyPrint (before
+    issue 18's second part, its import alone was most of a bind), and binding the same
+    dossier again gives the same pages."""
+    import subprocess
+    import sys
     d, f = files
     m = manifest(tmp_path, f, date="2026-04-01")
-    first = bind(m, tmp_path / "a", copies=1)
-
-    def refuse(*a, **k):
-        raise AssertionError("laid out again")
-    monkeypatch.setattr(weasyprint, "HTML", refuse)
+    code = ("import sys; from toolkit.dossier.bind import bind; "
+            f"bind({str(m)!r}, {str(tmp_path / 'a')!r}, copies=1); "
+            "print('weasyprint' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip().splitlines()[-1] == "False", r.stdout + r.stderr
+    first = page_texts(next((tmp_path / "a").glob("*.pdf")))
     again = bind(m, tmp_path / "b", copies=1)
-    assert page_texts(again.outputs[0]) == page_texts(first.outputs[0]) and again.ranges == first.ranges
-    with pytest.raises(AssertionError, match="laid out again"):
-        bind(manifest(tmp_path, f, date="2026-04-02"), tmp_path / "c", copies=1)
+    assert page_texts(again.outputs[0]) == first
+
+
+def test_the_cover_shows_the_mark_once(bound):
+    """The cover carries the large 正本/副本 itself; the small stamped mark is on the other pages."""
+    result, out = bound
+    texts = page_texts(out / "申报材料（副本）.pdf")
+    assert texts[0].count("副本") == 1 and "正本" not in texts[0]
+    assert all("副本" in t for t in texts[1:])
+
+
+def test_long_contents_run_over_pages_with_real_numbers(files, tmp_path):
+    """Forty files under item 9 push the contents onto a second page: every item's and every
+    file's number is still the page it starts on, and every line links there."""
+    d, f = files
+    many = dict(f)
+    many[9] = [text_pdf(tmp_path / f"cert{i:02d}.pdf", f"CERT-{i:02d}") for i in range(40)]
+    result = bind(manifest(tmp_path, many), tmp_path / "out", copies=1)
+    texts = page_texts(result.outputs[0])
+    toc_pages = [t for t in texts[:4] if "cert" in t]
+    assert len(toc_pages) >= 2
+    for t in texts[1:1 + len(toc_pages)]:
+        for m in re.finditer(r"cert(\d\d)[^\n]*?(\d+)\s*$", t, re.M):
+            assert f"CERT-{m.group(1)}-P1" in texts[int(m.group(2)) - 1]
+    with pikepdf.open(result.outputs[0]) as pdf:
+        links = [a for i in range(1, 1 + len(toc_pages)) for a in pdf.pages[i].get("/Annots", [])]
+        assert len(links) == 11 + 40
+        for m in re.finditer(r"（十）[^\n]*?(\d+)\s*$", "\n".join(texts[1:1 + len(toc_pages)]), re.M):
+            assert int(m.group(1)) == result.ranges[10][0]

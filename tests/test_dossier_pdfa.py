@@ -180,7 +180,7 @@ def test_stamped_footers_match_on_authored_and_attachment_pages(sample):
         t1, s1 = _footer(authored)
         t2, s2 = _footer(licence)
         assert t1 == f"第2页共{total}页" and t2 == f"第{sample.ranges[6][0]}页共{total}页"
-        assert s1 == s2 and len(s1) == 1 and next(iter(s1))[:2] == ("QhsmeSerif", 9.0)
+        assert s1 == s2 and len(s1) == 1 and next(iter(s1))[:2] == ("QhsmeField", 9.0)
         for page in (authored, licence):
             xs = [c for c in page.chars if c["top"] > page.height - 22 * 72 / 25.4]
             middle = (xs[0]["x0"] + xs[-1]["x1"]) / 2

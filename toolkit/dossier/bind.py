@@ -1,13 +1,12 @@
 """Bind a dossier: cover, contents, the items in the regulation's order, page numbers.
 
-Only the pages we author are laid out by WeasyPrint (templates/dossier.html):
-the cover, the contents, the declaration and any placeholder.  Attachment pages
-are not laid out: ``assemble`` puts a new A4 page for each between the authored
-ones and draws the attachment page into its content area (``pages.place``),
-inside the margins.  The page sequence (``sequence``) is known before layout,
-so the contents page shows the real numbers; the footer 第 N 页 共 M 页 and the
-正本/副本 mark are stamped on every page alike (``stamp``), and the outline
-and the contents' links are made from the final pages.  The result is PDF/A-2b
+The pages we author (the cover, the contents, the declaration and any placeholder) are
+drawn directly (``authored``).  ``assemble`` makes a new A4 page for each page of the
+dossier: an authored page's content, or an attachment page drawn into the content area
+(``pages.place``), inside the margins.  The page sequence (``sequence``) is known before
+anything is drawn, so the contents page shows the real numbers; the footer 第 N 页 共 M 页
+and the 正本/副本 mark are stamped on every page alike (``stamp``), and the outline and the
+contents' links point at the final pages.  The result is PDF/A-2b
 (``toolkit.pdfmeta.make_pdfa``) when every attachment embeds its fonts.
 """
 from __future__ import annotations
@@ -26,11 +25,12 @@ from ..errors import DataProblems, InputError
 from ..model.naming import PROP_DOSSIER
 from ..problems import WARNING, Problem
 from ..validate import validate
-from .authored import KIND_TITLES, MARGIN, MM, Slot, _env, render
+from .authored import KIND_TITLES, Drawn, Slot, content_box, render, texts
+from .glyphs import Glyphs
 from .items import Item
 from .manifest import Manifest, load_manifest
-from .pages import A4, Source, open_attachment, place
-from .stamp import embed, stamp, stamp_font, stamp_ops
+from .pages import A4, Source, open_attachment, placement
+from .stamp import stamp_ops
 
 MARKS = ("正本", "副本")
 
@@ -52,7 +52,7 @@ class FilePart:
 class Part:
     item: Item
     anchor: str
-    html: str | None = None
+    authored: str | None = None             # "statement" or "placeholder": a page we draw
     files: list[FilePart] = field(default_factory=list)
     missing: bool = False
     problems: list[Problem] = field(default_factory=list)
@@ -76,8 +76,6 @@ class Bound:
 
 def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
     """The parts in order; which items are missing; sources to close afterwards."""
-    env = _env()
-    macros = env.get_template("dossier_parts.html").module
     parts: list[Part] = []
     missing: list[Item] = []
     opened: list = []
@@ -98,12 +96,11 @@ def plan(manifest: Manifest, data: dict) -> tuple[list[Part], list[Item], list]:
             opened.append(src.pdf)
             part.files.append(FilePart(f"{item.number}-1", item.title, f"item-{item.number}-1", src, True))
         elif item.generated:
-            cover = cover_info(data, manifest)
-            part.html = str(macros.statement(item.title, cover["unit"], cover["legal_rep"], cover["date"]))
+            part.authored = "statement"
         else:
             missing.append(item)
             part.missing = True
-            part.html = str(macros.placeholder(item.label))
+            part.authored = "placeholder"
         parts.append(part)
     return parts, missing, opened
 
@@ -145,55 +142,41 @@ def cover_info(data: dict, manifest: Manifest) -> dict:
             "city": a1.get("city"), "date": date_text, "legal_rep": a1.get("legal_rep")}
 
 
-def _content_box(page_index: int, duplex: bool) -> tuple[float, float, float, float]:
-    left, right = MARGIN["left"], MARGIN["right"]
-    if duplex and page_index % 2 == 1:          # a left-hand page: binding edge on the right
-        left, right = right, left
-    return (left * MM, MARGIN["bottom"] * MM, A4[0] - right * MM, A4[1] - MARGIN["top"] * MM)
-
-
-def assemble(pdf_bytes: bytes, links: list, slots: list[Slot], starts: dict, parts: list[Part],
-             duplex: bool, mark: str | None) -> pikepdf.Pdf:
-    """The authored pages with a new page for each attachment page (and blank) between them,
-    every page stamped, the outline and the contents' links pointing at the final pages."""
-    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    for key in ("/Names", "/Outlines", "/Dests"):
-        if key in pdf.Root:
-            del pdf.Root[key]
-    sf = stamp_font()
-    font = embed(pdf, sf)
+def assemble(drawn: list[Drawn], slots: list[Slot], starts: dict, parts: list[Part], duplex: bool,
+             mark: str | None, g: Glyphs) -> pikepdf.Pdf:
+    """A new A4 page for each slot: an authored page, an attachment page placed in the
+    margins, or a blank; every page stamped, the contents' links and the outline pointing
+    at the final pages.  The cover shows the mark itself, large, so it is not stamped there."""
+    pdf = pikepdf.new()
+    fonts = pdf.make_indirect(g.resources(pdf))       # one /Font dictionary shared by every page
     total = len(slots)
-    authored_at: dict[int, int] = {}
     for i, slot in enumerate(slots):
-        box = _content_box(i, duplex)
+        box = content_box(i, duplex)
+        res = pikepdf.Dictionary(Font=fonts)
+        body = b""
         if slot.authored is not None:
-            page = pdf.pages[i]
-            if "/Annots" in page.obj:
-                del page.obj["/Annots"]
-            # WeasyPrint leaves a bare y-flip outside q..Q: isolate it before drawing more
-            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-            page.contents_add(pdf.make_stream(b"\nQ\n"))
-            authored_at[slot.authored] = i
-        else:
-            pdf.pages.insert(i, pikepdf.Page(pikepdf.Dictionary(
-                Type=pikepdf.Name.Page, MediaBox=[0, 0, A4[0], A4[1]], Resources=pikepdf.Dictionary())))
-            page = pdf.pages[i]
-            if slot.file is not None:
-                place(pdf, page, slot.file.source.pdf.pages[slot.n], box)
-        stamp(pdf, page, font, stamp_ops(sf, i + 1, total, mark, box))
-    h = A4[1]
-    for k, page_links in enumerate(links):
-        for target, (x1, y1, x2, y2) in page_links:
+            body = drawn[slot.authored].ops
+        elif slot.file is not None:
+            xobj, body = placement(pdf, slot.file.source.pdf.pages[slot.n], box)
+            res.XObject = pikepdf.Dictionary(Att0=xobj)
+        body += stamp_ops(g, i + 1, total, None if i == 0 else mark, box)
+        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, A4[0], A4[1]], Resources=res,
+            Contents=pdf.make_stream(body))))
+    for slot_index, slot in enumerate(slots):
+        if slot.authored is None:
+            continue
+        for target, rect in drawn[slot.authored].links:
             if target not in starts:
                 continue
-            page = pdf.pages[authored_at[k]]
+            page = pdf.pages[slot_index]
             annot = pdf.make_indirect(pikepdf.Dictionary(
                 Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, F=4, Border=[0, 0, 0],
-                Rect=[x1 * 0.75, h - y2 * 0.75, x2 * 0.75, h - y1 * 0.75],
-                Dest=[pdf.pages[starts[target]].obj, pikepdf.Name.Fit]))
+                Rect=[round(v, 2) for v in rect], Dest=[pdf.pages[starts[target]].obj, pikepdf.Name.Fit]))
             if "/Annots" not in page.obj:
                 page.obj.Annots = pikepdf.Array()
             page.obj.Annots.append(annot)
+    g.embed(pdf)
     _outline(pdf, parts, starts)
     return pdf
 
@@ -252,8 +235,9 @@ def bind(manifest_path, out_dir, copies: int = 2, duplex: bool = False, draft: b
         staged = []
         for mark in MARKS[:copies]:
             shown = mark if copies > 1 else None
-            pdf_bytes, links, slots, starts = render(parts, cover, manifest.kind, shown, duplex)
-            pdf = assemble(pdf_bytes, links, slots, starts, parts, duplex, shown)
+            g = Glyphs(texts(parts, cover, manifest.kind, shown))
+            drawn, slots, starts = render(parts, cover, manifest.kind, shown, duplex, g)
+            pdf = assemble(drawn, slots, starts, parts, duplex, shown, g)
             total = len(pdf.pages)
             ranges = item_ranges(starts, parts, total)
             name = f"{base}（{mark}）.pdf" if copies > 1 else f"{base}.pdf"

@@ -167,10 +167,11 @@ def docx_to_pdf(path: Path, item_label: str) -> bytes:
         return out.read_bytes()
 
 
-def place(target: pikepdf.Pdf, page: pikepdf.Page, source_page: pikepdf.Page,
-          box: tuple[float, float, float, float]) -> None:
-    """Draw ``source_page`` inside ``box`` (x0, y0, x1, y1) of ``page``: fitted,
-    centred, turned a quarter counter-clockwise when it is landscape."""
+def placement(target: pikepdf.Pdf, source_page: pikepdf.Page,
+              box: tuple[float, float, float, float]) -> tuple[pikepdf.Object, bytes]:
+    """``source_page`` as a form XObject of ``target`` and the content drawing it (as /Att0)
+    inside ``box`` (x0, y0, x1, y1): fitted, centred, turned a quarter counter-clockwise
+    when it is landscape."""
     xobj = target.copy_foreign(source_page.as_form_xobject(handle_transformations=True))
     llx, lly, urx, ury = [float(v) for v in xobj.BBox]
     m = [float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0])]
@@ -193,19 +194,4 @@ def place(target: pikepdf.Pdf, page: pikepdf.Page, source_page: pikepdf.Page,
         tx = bx0 + (bw - s * w) / 2
         ty = by0 + (bh - s * h) / 2
         cm = (s, 0, 0, s, tx - s * x0, ty - s * y0)
-    _own_resources(page)
-    name = page.add_resource(xobj, pikepdf.Name.XObject, prefix="Att")
-    ops = "q " + " ".join(f"{v:.5f}" for v in cm) + f" cm {name} Do Q\n"
-    page.contents_add(pikepdf.Stream(target, ops.encode("ascii")), prepend=False)
-
-
-def _own_resources(page: pikepdf.Page) -> None:
-    """WeasyPrint shares one resource dictionary between pages; give this page its own,
-    so an attachment drawn here is not referenced from every page (and copied into
-    every item PDF cut from the dossier)."""
-    res = page.obj.get("/Resources")
-    mine = pikepdf.Dictionary()
-    if res is not None:
-        for k, v in res.items():
-            mine[k] = pikepdf.Dictionary(v) if isinstance(v, pikepdf.Dictionary) else v
-    page.obj.Resources = mine
+    return xobj, ("q " + " ".join(f"{v:.5f}" for v in cm) + " cm /Att0 Do Q\n").encode("ascii")

@@ -6,12 +6,12 @@ Type0/CIDFontType2, Identity-H, CIDToGIDMap Identity, with a ToUnicode map.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pikepdf
-from fontTools.ttLib import TTFont
+
+from .subset import font_box, metrics, to_unicode
 
 PAD = 2.0          # points between the box edge and the text
 MIN_SIZE = 4.0
@@ -29,15 +29,8 @@ class Face:
         return ord(ch) in self.cmap
 
 
-@lru_cache(maxsize=8)
 def _metrics(data: bytes) -> tuple[dict[int, int], list[float]]:
-    font = TTFont(io.BytesIO(data), lazy=True)
-    order = {g: i for i, g in enumerate(font.getGlyphOrder())}
-    cmap = {cp: order[g] for cp, g in font.getBestCmap().items()}
-    upm = font["head"].unitsPerEm
-    hmtx = font["hmtx"].metrics
-    widths = [hmtx[g][0] * 1000 / upm for g in font.getGlyphOrder()]
-    return cmap, widths
+    return metrics(data)
 
 
 def face(name: str, data: bytes) -> Face:
@@ -50,28 +43,13 @@ def _font_parts(data: bytes) -> tuple[bytes, list[int], bytes, dict]:
     """What a Type0 font needs, computed once per font: the deflated program, widths,
     the deflated ToUnicode map and the descriptor numbers."""
     import zlib
-    font = TTFont(io.BytesIO(data), lazy=True)
     cmap, widths = _metrics(data)
-    head, hhea, os2 = font["head"], font["hhea"], font.get("OS/2")
-    scale = 1000 / head.unitsPerEm
-    desc = {"bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-            "ascent": round(hhea.ascent * scale), "descent": round(hhea.descent * scale),
-            "cap": round((getattr(os2, "sCapHeight", 0) or hhea.ascent) * scale)}
-    lines, seen = [], set()
+    desc = font_box(data)
+    first: dict[int, str] = {}
     for cp, gid in sorted(cmap.items()):
-        if gid in seen:
-            continue
-        seen.add(gid)
-        lines.append(f"<{gid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>")
-    body = "\n".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
-                     for chunk in (lines[i:i + 100] for i in range(0, len(lines), 100)))
-    tounicode = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-                 f"{body}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+        first.setdefault(gid, chr(cp))
     return (zlib.compress(data, 9), _w_array(widths),
-            zlib.compress(tounicode.encode("ascii"), 9), desc)
+            zlib.compress(to_unicode(first), 9), desc)
 
 
 def _w_array(widths: list[float], default: int = 1000) -> list:
