@@ -208,3 +208,33 @@ def test_unused_unembedded_fonts_dropped_per_stream_not_from_shared_resources():
     assert drop_unembedded_unused(pdf, resources) == 1
     assert "/F1" not in quiet.Resources.Font
     assert "/F1" in talks.Resources.Font
+
+
+def test_the_dossiers_own_text_is_in_fonts_cut_to_its_glyphs(tmp_path, good_data):
+    """Cover, contents, declaration and footers are drawn in the field font cut to the glyphs
+    drawn (glyph ids kept), with a rare-character font for what the field font lacks: the
+    text extracts exactly, 𠀀 included, and the fonts weigh kilobytes, not the 3 MB field font."""
+    data = dict(good_data, annex1=dict(good_data["annex1"], unit_name="青海𠀀堃元中小企业服务有限公司"))
+    d = tmp_path / "data.yaml"
+    d.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "attachments").symlink_to(SAMPLES / "attachments")      # annex 2's photos
+    doc = yaml.safe_load((SAMPLES / "dossier.yaml").read_text(encoding="utf-8"))
+    doc["data"] = str(d)
+    doc["items"] = {n: [str(SAMPLES / (e["file"] if isinstance(e, dict) else e))
+                        for e in (v if isinstance(v, list) else [v])] for n, v in doc["items"].items()}
+    m = tmp_path / "m.yaml"
+    m.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = bind(m, tmp_path / "out", copies=1)
+    with pdfplumber.open(result.outputs[0]) as pdf:
+        cover = pdf.pages[0].extract_text()
+        statement = pdf.pages[result.ranges[11][0] - 1].extract_text()
+    assert "青海𠀀堃元中小企业服务有限公司" in cover.replace(" ", "")
+    assert "𠀀" in statement and "对申报材料真实性的声明" in statement.replace(" ", "")
+    with pikepdf.open(result.outputs[0]) as pdf:
+        fonts = {str(f.BaseFont).split("+")[-1]: f for f in pdf.pages[0].Resources.Font.values()}
+        assert set(fonts) == {"QhsmeField", "QhsmeRare"}
+        for f in fonts.values():
+            assert embedded(f)
+            program = f.DescendantFonts[0].FontDescriptor.FontFile2
+            assert len(program.read_bytes()) < 250_000
+            assert re.fullmatch(r"/[A-Z]{6}\+Qhsme\w+", str(f.BaseFont))
