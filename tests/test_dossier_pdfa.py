@@ -195,7 +195,7 @@ def test_unused_unembedded_fonts_dropped_per_stream_not_from_shared_resources():
     second draws with it.  Pruning the first must not take the font from the second."""
     import pikepdf
 
-    from toolkit.pdfmeta import drop_unembedded_unused
+    from toolkit.pdfmeta import drop_unused_fonts
     pdf = pikepdf.new()
     helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Helvetica))
@@ -205,7 +205,7 @@ def test_unused_unembedded_fonts_dropped_per_stream_not_from_shared_resources():
     for s in (quiet, talks):
         s.Type, s.Subtype, s.BBox, s.Resources = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 9, 9], shared
     resources = [(quiet.Resources, quiet), (talks.Resources, talks)]
-    assert drop_unembedded_unused(pdf, resources) == 1
+    assert drop_unused_fonts(pdf, resources) == 1
     assert "/F1" not in quiet.Resources.Font
     assert "/F1" in talks.Resources.Font
 

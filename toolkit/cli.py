@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .bureau.workdays import PUBLICITY_DAYS
 from .errors import QhsmeError
 
 
@@ -115,7 +116,7 @@ def _iso_date(ctx, param, value):
 @click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path),
               help="另存为日历文件（.ics），可导入手机或Outlook日历。")
 @click.option("--publicity-from", "publicity_from", callback=_iso_date,
-              help="公示开始日期：打印7个工作日公示的最后一天（第十一条；当天是工作日则计入）。")
+              help=f"公示开始日期：打印{PUBLICITY_DAYS}个工作日公示的最后一天（第十一条；当天是工作日则计入）。")
 @click.option("--holidays", "holidays", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="节假日文件（YAML/JSON，按国务院办公厅节假日安排通知填写：year、holidays、workdays），"
                    "用于内置日历没有的年份。")

@@ -73,11 +73,11 @@ def _event(db, unit, kind, on, **kw):
               help="节假日文件（内置日历没有的年份，见 qhsme calendar --help）。")
 @_db
 def publicity(unit, start, holidays, db):
-    """登记拟认定名单的公示（第十一条：公示7个工作日）；台账中没有该单位时新建。"""
-    from .bureau.workdays import OFFICIAL, load_holidays, publicity_end
+    """登记拟认定名单的公示（第十一条：公示若干个工作日，天数取自规章原文）；台账中没有该单位时新建。"""
+    from .bureau.workdays import OFFICIAL, PUBLICITY_DAYS, load_holidays, publicity_end
     end = publicity_end(start, cal=load_holidays(holidays) if holidays else OFFICIAL)
     _event(db, unit, "publicity", start, note=end.isoformat(), create=True)
-    click.echo(f"公示7个工作日，至 {end.isoformat()}（第十一条）")
+    click.echo(f"公示{PUBLICITY_DAYS}个工作日，至 {end.isoformat()}（第十一条）")
 
 
 @registry.command()

@@ -155,19 +155,16 @@ def ocr_rows(apps: list[tuple[str, dict]]) -> list[list]:
 
 def _label_of(path: str) -> str:
     """The printed label of a data path: "annex1.applicant", "annex3.staff[2].phone" (rows
-    counted from 1, as in the sources map)."""
-    from .model import BY_ID
+    counted from 1, as in the sources map), from the model (``problems.label_of``)."""
+    from .problems import label_of
     m = re.match(r"^(\w+)\.(\w+)(?:\[(\d+)\]\.(\w+))?$", path)
-    if not m or m.group(1) not in BY_ID:
+    if not m:
         return ""
-    block = BY_ID[m.group(1)]
-    try:
-        if m.group(4):
-            t = block[m.group(2)]
-            return f"{t.label}第{int(m.group(3))}行 {t.column_label(m.group(4))}"
-        return block[m.group(2)].label
-    except (KeyError, AttributeError, TypeError):
-        return ""
+    annex, key, row, column = m.groups()
+    if column:
+        table, col = label_of(annex, None, key), label_of(annex, key, column)
+        return f"{table}第{int(row)}行 {col}" if table and col else ""
+    return label_of(annex, None, key)
 
 
 def _value_at(d: dict, path: str):

@@ -131,7 +131,7 @@ def _for(mod, nums: list[int], strict: bool) -> list[int]:
         return nums
     picked = [n for n in nums if n in have]
     if not picked and strict:
-        raise InputError(f"附件{'、'.join(map(str, nums))}没有Excel版本（Excel版只有附件3、4、5、6）")
+        raise InputError(f"附件{'、'.join(map(str, nums))}没有Excel版本（Excel版只有附件{'、'.join(map(str, have))}）")
     return picked
 
 

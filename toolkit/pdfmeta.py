@@ -13,6 +13,7 @@ is shipped), XMP with pdfaid part 2 / conformance B and docinfo matching it, no
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 import pikepdf
@@ -79,7 +80,7 @@ def make_pdfa(pdf: pikepdf.Pdf, title: str, lang: str = LANG) -> list[str]:
                 obj.F = 4                  # printable, the only flags PDF/A allows on a link
             elif kind == pikepdf.Name.Page and "/Resources" in obj:
                 resources.append((obj.Resources, None))
-    drop_unembedded_unused(pdf, resources)
+    drop_unused_fonts(pdf, resources)
     missing = unembedded_fonts(pdf, resources) + (["DeviceCMYK"] if cmyk else [])
     set_document_meta(pdf, title, lang, pdfa=not missing)
     return missing
@@ -109,27 +110,33 @@ def _resource_dicts(pdf: pikepdf.Pdf):
             yield obj.Resources, obj
 
 
-def drop_unembedded_unused(pdf: pikepdf.Pdf, resources=None) -> int:
-    """Remove font resources without a font program that the content using them never selects
-    (``/Name ... Tf``), such as the ZapfDingbats a flattened check box leaves behind."""
+_SELECTS = re.compile(rb"/([^\s/<>\[\]()]+)\s+[-\d.]+\s+Tf")     # /Name size Tf
+
+
+def drop_unused_fonts(pdf: pikepdf.Pdf, resources=None, unembedded_only: bool = True) -> int:
+    """Remove font resources that the content using them never selects (``/Name size Tf``):
+    by default only those without a font program, such as the ZapfDingbats a flattened check
+    box leaves behind (PDF/A wants every font it names embedded); with ``unembedded_only``
+    false, every unused one.  ``resources``: (resource dictionary, owning stream) pairs, all
+    of the document's by default.  Resources are often shared by many streams: a stream
+    that loses fonts gets its own, smaller copy.  Returns how many were dropped."""
     dropped = 0
     for res, stream in resources if resources is not None else _resource_dicts(pdf):
         if stream is None:
             continue
-        bare = [(key, font) for key, font in _fonts_of(res)
-                if isinstance(font, pikepdf.Dictionary) and not embedded(font)]
-        if not bare:
+        fonts = _fonts_of(res)
+        candidates = [key for key, font in fonts if isinstance(font, pikepdf.Dictionary)
+                      and not (unembedded_only and embedded(font))]
+        if not candidates:
             continue
         try:
-            body = stream.read_bytes()
+            used = set(_SELECTS.findall(stream.read_bytes()))
         except pikepdf.PdfError:
             continue
-        unused = {key for key, _ in bare
-                  if (key.encode() + b" ") not in body and (key.encode() + b"\n") not in body}
+        unused = {key for key in candidates if key[1:].encode() not in used}
         if unused:
-            # resources are often shared by many streams: this one gets its own, smaller copy
             mine = pikepdf.Dictionary({k: v for k, v in res.items() if k != "/Font"})
-            mine.Font = pikepdf.Dictionary({k: v for k, v in res.Font.items() if k not in unused})
+            mine.Font = pikepdf.Dictionary({k: v for k, v in fonts if k not in unused})
             stream.Resources = mine
             dropped += len(unused)
     return dropped

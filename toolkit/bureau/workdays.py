@@ -17,11 +17,14 @@ Holiday file (YAML or JSON), written from the notice::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+from .. import regulation
 from ..errors import InputError
 
-PUBLICITY_DAYS = 7          # 第十一条：公示7个工作日
+# 第十一条：“在门户网站及相关媒体公示7个工作日”, read from the regulation's text
+PUBLICITY_DAYS = int(re.search(r"公示(\d+)个工作日", regulation.article(11)).group(1))
 
 
 class NoCalendar(InputError):

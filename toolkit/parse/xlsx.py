@@ -26,15 +26,19 @@ from openpyxl.utils import get_column_letter
 from ..errors import InputError
 from ..model import Annex, Field, FieldType, Table, annex
 from ..model.naming import FieldName
+from ..normalize import is_empty
+from ..xlsxform import ANNEXES as XLSX_ANNEXES
 from ..problems import WARNING
 from .values import ParsedFile, Value
 
-ANNEXES = tuple(annex(n) for n in (3, 4, 5, 6))
+ANNEXES = tuple(annex(n) for n in XLSX_ANNEXES)
 HEAD_SCAN = 80                  # rows searched for a table's header
 KIND = "xlsx"
-FOREIGN = ("这不是本工具的附件3–6 Excel表格：在各工作表中都没有找到附件3、4、5或6的表头（如“序号”“姓名”“学历”）")
+FOREIGN = (f"这不是本工具的附件{XLSX_ANNEXES[0]}–{XLSX_ANNEXES[-1]} Excel表格：在各工作表中都没有找到附件"
+           f"{'、'.join(map(str, XLSX_ANNEXES[:-1]))}或{XLSX_ANNEXES[-1]}的表头（如“序号”“姓名”“学历”）")
 EXPORTED = "这是本工具导出的申报数据汇总（Excel），不是交回的附件表格，未读取；其中的数据另见同名的 .json 文件"
-FOREIGN_FIX = "请在fillable/中下载的附件Excel表格（annex3.xlsx … annex6.xlsx）中填写后提交"
+FOREIGN_FIX = (f"请在fillable/中下载的附件Excel表格（annex{XLSX_ANNEXES[0]}.xlsx … annex{XLSX_ANNEXES[-1]}.xlsx）"
+               "中填写后提交")
 
 
 @lru_cache(maxsize=8192)
@@ -281,12 +285,12 @@ def read_sheet(ws, grid, hit: Hit, file: str) -> ParsedFile:
                     add_field(f.id, row[j], r, j)
             continue
         for j in hit.others:
-            if j < len(row) and not _blank(row[j]):
+            if j < len(row) and not is_empty(row[j]):
                 extra.setdefault(j, []).append(r + 1)
-        cells = {cid: row[j] for cid, j in hit.columns.items() if j < len(row) and not _blank(row[j])
+        cells = {cid: row[j] for cid, j in hit.columns.items() if j < len(row) and not is_empty(row[j])
                  and cid not in hit.ticks}
         ticked = {(cid, k): row[j] for cid, opts in hit.ticks.items() for k, j in opts.items()
-                  if j < len(row) and not _blank(row[j])}
+                  if j < len(row) and not is_empty(row[j])}
         if not cells and not ticked:
             continue
         ordinal += 1
@@ -318,10 +322,6 @@ def _where(sheet: str, r: int, label: str) -> str:
     return f"工作表“{sheet}” 第{r + 1}行 “{label}”"
 
 
-def _blank(v) -> bool:
-    return v is None or isinstance(v, str) and not v.strip()
-
-
 def _spans_columns(m, columns: dict, j: int) -> bool:
     return any(j < k < m.max_col for k in columns.values())
 
@@ -351,7 +351,7 @@ def _label_row(rx, words, units, row, r, add_field) -> bool:
             if value:
                 add_field(fid, value, r, c)
                 continue
-            nxt = next(((k, w) for k, w in enumerate(row[c + 1:], c + 1) if not _blank(w)), None)
+            nxt = next(((k, w) for k, w in enumerate(row[c + 1:], c + 1) if not is_empty(w)), None)
             if nxt is not None and not (isinstance(nxt[1], str) and (rx.match(nxt[1].strip())
                                                                      or norm(nxt[1]) in words)):
                 add_field(fid, nxt[1], r, nxt[0])

@@ -124,20 +124,10 @@ def _drop_unused_fonts(pdf: pikepdf.Pdf) -> None:
     """A flattened appearance keeps the form's whole /DR font list as its resources, the
     viewer-supplied ZapfDingbats (tick boxes) among them, unembedded: keep only the fonts its
     content selects, so a print embeds every font it names."""
-    import re
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Form":
-            continue
-        fonts = obj.get("/Resources", {}).get("/Font")
-        if not isinstance(fonts, pikepdf.Dictionary):
-            continue
-        used = set(re.findall(rb"/([^\s/<>\[\]()]+)\s+[-\d.]+\s+Tf", obj.read_bytes()))
-        if all(key[1:].encode() in used for key in fonts.keys()):
-            continue
-        # the resources are shared by many appearances: each gets its own, smaller copy
-        resources = pikepdf.Dictionary({k: v for k, v in obj.Resources.items() if k != "/Font"})
-        resources.Font = pikepdf.Dictionary({k: v for k, v in fonts.items() if k[1:].encode() in used})
-        obj.Resources = resources
+    from ..pdfmeta import drop_unused_fonts
+    forms = [(o.Resources, o) for o in pdf.objects
+             if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form" and "/Resources" in o]
+    drop_unused_fonts(pdf, forms, unembedded_only=False)
 
 
 def shrink_field_font(pdf: pikepdf.Pdf, text: str) -> None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from ..bureau.calendar import _end_of_feb, validity_end
+from ..bureau.workdays import PUBLICITY_DAYS
 from ..regulation import article
 from ..model import annex
 from .schema import events, platforms, years
@@ -98,7 +99,7 @@ def platform_status(p, evs: list, as_of: dt.date, max_complaints: int = 2,
     if pub and (not recog or pub[-1].on_date > recog[-1].on_date):
         end = dt.date.fromisoformat(pub[-1].note)
         if as_of <= end:
-            st.items.append(Item(INFO, "第十一条", "公示中", end.isoformat(), f"自 {pub[-1].on_date.isoformat()} 起公示7个工作日"))
+            st.items.append(Item(INFO, "第十一条", "公示中", end.isoformat(), f"自 {pub[-1].on_date.isoformat()} 起公示{PUBLICITY_DAYS}个工作日"))
         else:
             st.items.append(Item(DUE, "第十二条", "公示期满，对公示无异议的授予称号", end.isoformat(),
                                  "授予称号后请用 registry recognize 登记"))

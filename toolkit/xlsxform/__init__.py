@@ -26,7 +26,7 @@ __all__ = ["ANNEXES", "workbook", "render", "write_blank", "write_filled"]
 
 def render(annex_number: int, data: dict | None = None) -> bytes:
     if annex_number not in ANNEXES:
-        raise InputError(f"附件{annex_number}没有Excel版本（Excel版只有附件3、4、5、6）")
+        raise InputError(f"附件{annex_number}没有Excel版本（Excel版只有附件{'、'.join(map(str, ANNEXES))}）")
     a = annex(annex_number)
     buf = io.BytesIO()
     workbook(a, (data or {}).get(a.id)).save(buf)

@@ -16,7 +16,7 @@ from ..geometry import Box, G, PageGeo
 from .cells import box_below, ticked_in
 from .read import MANUAL, Emitter
 from .tables import Span, read_table
-from .text import fold, join_line, lines, paragraphs
+from .text import width_fold, join_line, lines, paragraphs
 
 @dataclass
 class Anchor:
@@ -154,7 +154,7 @@ class Reader(Emitter):
         return a.page == b.page and b.line - a.line <= 2
 
     def _glyph_after(self, k: int, text: str) -> int:
-        end_char = self.st.starts[k] + len(fold(text))
+        end_char = self.st.starts[k] + len(width_fold(text))
         j = k
         while j < len(self.st.glyphs) and self.st.starts[j] < end_char:
             j += 1

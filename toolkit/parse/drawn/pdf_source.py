@@ -10,6 +10,7 @@ from collections import Counter
 
 import pikepdf
 
+from ...pdfform.fonts import is_alias
 from ..geometry import Box, G, PageGeo
 
 TICK_GLYPHS = frozenset("√✓✔☑☒■●◉✗✘×Xx")
@@ -33,12 +34,12 @@ def _rot(turn: int, x0, t0, x1, t1) -> tuple[float, float, float, float]:
     return min(xa, xb), min(ta, tb), max(xa, xb), max(ta, tb)
 
 
-def fold(text: str) -> str:
-    """Kangxi radicals and compatibility ideographs some extractors give, back to the unified form."""
-    if any(0x2E80 <= ord(ch) <= 0x2FDF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text):
+def unify_ideographs(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs some extractors give (the ranges
+    ``fonts.is_alias`` names), back to the unified form."""
+    if any(is_alias(ord(ch)) for ch in text):
         import unicodedata
-        return "".join(unicodedata.normalize("NFKC", ch) if 0x2E80 <= ord(ch) <= 0x2FDF
-                       or 0xF900 <= ord(ch) <= 0xFAFF else ch for ch in text)
+        return "".join(unicodedata.normalize("NFKC", ch) if is_alias(ord(ch)) else ch for ch in text)
     return text
 
 
@@ -60,7 +61,7 @@ def orient(number: int, chars, edges, rects, curves, hidden: int = 0) -> PageGeo
         if not text or text.isspace() and text != " ":
             continue
         x0, t0, x1, t1 = _rot(turn, cx0, ctop, cx1, cbottom)
-        geo.glyphs.append(G(fold(text), x0, x1, t0, t1, size or (t1 - t0), number))
+        geo.glyphs.append(G(unify_ideographs(text), x0, x1, t0, t1, size or (t1 - t0), number))
     for e in edges:
         x0, t0, x1, t1 = _rot(turn, *e)
         if t1 - t0 < 1.0 and x1 - x0 > 1.0:

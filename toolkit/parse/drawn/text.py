@@ -10,7 +10,7 @@ PAD = 2.0            # points between a drawn box's edge and its text (pdfform.a
 _WS = re.compile(r"\s+")
 
 
-def fold(text: str) -> str:
+def width_fold(text: str) -> str:
     """Text as compared: full and half width alike (a recogniser reads the form's ％ or （
     as % or (), NFKC)."""
     return unicodedata.normalize("NFKC", text) if not text.isascii() else text
@@ -19,7 +19,7 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """Text compared without white space (labels printed with letter spacing, wrapped),
     full and half width alike."""
-    return _WS.sub("", fold(text))
+    return _WS.sub("", width_fold(text))
 
 
 def lines(glyphs: list[G]) -> list[list[G]]:
@@ -75,7 +75,7 @@ class Stream:
         self.starts: list[int] = []
         pos = 0
         for i, g in enumerate(self.glyphs):
-            t = fold(g.text)
+            t = width_fold(g.text)
             pieces.append(t)
             self.owner.extend([i] * len(t))
             self.starts.append(pos)
@@ -85,7 +85,7 @@ class Stream:
     def find(self, s: str, start_glyph: int) -> int | None:
         if not s:
             return None
-        k = self.text.find(fold(s), self.starts[start_glyph] if start_glyph < len(self.starts) else len(self.text))
+        k = self.text.find(width_fold(s), self.starts[start_glyph] if start_glyph < len(self.starts) else len(self.text))
         return None if k < 0 else self.owner[k]
 
 
